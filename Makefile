@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each bootstraps what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+LOCALES := bot/locales
+PO     := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: run chat test lint catalogs extract-messages migrate content-check clean
+
+run: $(STAMP) $(MO)
+	$(PY) -m bot run
+
+chat: $(STAMP) $(MO)
+	$(PY) -m bot chat
+
+test: $(STAMP) $(MO) lint content-check
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check bot tests migrations bench
+
+content-check: $(STAMP) $(MO)
+	$(PY) -m bot content check
+
+migrate: $(STAMP)
+	$(PY) -m bot migrate
+
+catalogs: $(MO)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,postgres]'
+	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(PY) -m babel.messages.frontend compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || \
+	  $(VENV)/bin/pybabel compile -i $< -o $@
+
+# For translators: collect new UI strings from the code and add them to both catalogs.
+extract-messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALES)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) $(LOCALES)/*/LC_MESSAGES/*.mo

@@ -1,0 +1,1 @@
+"""A Kazakh/Russian chatbot that helps citizens of Kazakhstan reach justice."""

@@ -1,0 +1,96 @@
+"""`python -m bot run | chat | migrate | content check`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from bot.config import Settings, load_settings
+from bot.logs import setup_logging
+
+log = logging.getLogger("bot")
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import BotApp
+
+    app = BotApp(settings)
+    await app.start()
+    if settings.serves_local_chat:
+        print(f"Local chat: open {app.http_url}/ in a browser (Ctrl+C to stop).", flush=True)
+    if settings.telegram_enabled:
+        print(f"Telegram bot running ({settings.telegram_mode.value}); "
+              f"HTTP server on {app.http_url}.", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signame in ("SIGINT", "SIGTERM"):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(getattr(signal, signame), stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await app.stop()
+
+
+async def _chat(settings: Settings) -> None:
+    from bot.app import Core
+    from bot.channels.localchat.terminal import chat
+
+    core = await Core.build(settings)
+    try:
+        await chat(core.conversation)
+    finally:
+        await core.close()
+
+
+async def _migrate(settings: Settings) -> None:
+    from bot.storage.db import create_engine
+    from bot.storage.migrate import upgrade_to_head
+
+    engine = create_engine(settings.database_url, settings.database_busy_timeout_ms)
+    try:
+        await upgrade_to_head(engine)
+    finally:
+        await engine.dispose()
+    print("The database is up to date.")
+
+
+async def _content_check() -> int:
+    from bot.services.content_check import run_check
+
+    problems = await run_check()
+    for problem in problems:
+        print(problem)
+    print(f"content check: {len(problems)} problem(s)" if problems else "content check: all good")
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (local web chat when no token is set)")
+    commands.add_parser("chat", help="talk to the bot in this terminal")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    content = commands.add_parser("content", help="content tools")
+    content.add_argument("action", choices=["check"])
+    args = parser.parse_args(argv)
+
+    settings = load_settings()
+    setup_logging("WARNING" if args.command in ("chat", "content") else settings.log_level)
+    if args.command == "run":
+        asyncio.run(_run(settings))
+    elif args.command == "chat":
+        asyncio.run(_chat(settings))
+    elif args.command == "migrate":
+        asyncio.run(_migrate(settings))
+    elif args.command == "content":
+        return asyncio.run(_content_check())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

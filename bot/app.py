@@ -1,0 +1,99 @@
+"""Assembling the bot: database, conversation, channels and the one aiohttp server.
+
+`BotApp` is what `python -m bot run` starts, and what the tests start in-process against a
+fake Bot API server.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.config import Settings
+from bot.services.content import Content, load_content
+from bot.services.conversation import Conversation
+from bot.services.conversation.context import Services
+from bot.services.conversation.store import ConversationStore
+from bot.services.flows import build_registry
+from bot.storage.db import create_engine, session_factory
+from bot.storage.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    """Everything channel-agnostic: usable by the server, the terminal chat and checks."""
+
+    settings: Settings
+    content: Content
+    conversation: Conversation
+
+    @classmethod
+    async def build(cls, settings: Settings, migrate: bool | None = None) -> Core:
+        engine = create_engine(settings.database_url, settings.database_busy_timeout_ms)
+        if settings.migrate_on_start if migrate is None else migrate:
+            await upgrade_to_head(engine)
+        content = load_content()
+        store = ConversationStore(session_factory(engine), settings.memory_state_limit)
+        services = Services(settings=settings, store=store, content=content)
+        services.extra["engine"] = engine
+        return cls(settings, content, Conversation(build_registry(content), services))
+
+    @property
+    def engine(self):
+        return self.conversation.services.extra["engine"]
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+class BotApp:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.core: Core | None = None
+        self.telegram = None
+        self._runner: web.AppRunner | None = None
+        self.http_url = ""
+
+    async def start(self, polling_timeout: int = 30) -> None:
+        self.core = await Core.build(self.settings)
+        app = web.Application(client_max_size=2 * 1024 * 1024)
+        app.router.add_get("/healthz", self._health)
+        if self.settings.telegram_enabled:
+            from bot.channels.telegram import TelegramChannel
+
+            self.telegram = TelegramChannel(self.settings, self.core.conversation)
+            self.telegram.add_routes(app)
+        if self.settings.serves_local_chat:
+            from bot.channels.localchat import web as local_web
+
+            local_web.add_routes(app, self.core.conversation)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.http_url = f"http://{host}:{port}"
+        if self.telegram is not None:
+            await self.telegram.start(polling_timeout=polling_timeout)
+
+    async def stop(self) -> None:
+        if self.telegram is not None:
+            await self.telegram.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self.core is not None:
+            await self.core.close()
+
+    async def _health(self, _request: web.Request) -> web.Response:
+        try:
+            async with self.core.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:
+            return web.json_response({"status": "unhealthy", "database": type(error).__name__},
+                                     status=503)
+        return web.json_response({"status": "ok"})

@@ -1,0 +1,62 @@
+"""The local web chat at http://127.0.0.1:8080: the same screens and buttons a citizen sees.
+
+Each browser gets a random id in a cookie; that id is the "user" of the `web` channel.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from bot.channels.localchat import screen_as_dict
+from bot.services.conversation import Conversation, Event, EventKind
+
+CHANNEL = "web"
+COOKIE = "local_chat"
+MAX_TEXT = 10_000
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def add_routes(app: web.Application, conversation: Conversation) -> None:
+    page = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"])
+    ).get_template("chat.html").render()
+
+    async def show_page(request: web.Request) -> web.Response:
+        response = web.Response(text=page, content_type="text/html")
+        if COOKIE not in request.cookies:
+            response.set_cookie(COOKIE, secrets.token_urlsafe(16), httponly=True,
+                                samesite="Strict", max_age=365 * 24 * 3600)
+        return response
+
+    async def take_event(request: web.Request) -> web.Response:
+        user_id = request.cookies.get(COOKIE)
+        if not user_id:
+            raise web.HTTPForbidden(text="open the chat page first")
+        try:
+            body = await request.json()
+            event = _event(user_id, body, request.headers.get("Accept-Language"))
+        except (json.JSONDecodeError, TypeError, ValueError, AttributeError):
+            raise web.HTTPBadRequest(text="expected {kind, value}") from None
+        screens = await conversation.handle(event)
+        return web.json_response({"screens": [screen_as_dict(s) for s in screens]})
+
+    app.router.add_get("/", show_page)
+    app.router.add_post("/chat/api/event", take_event)
+
+
+def _event(user_id: str, body: dict, accept_language: str | None) -> Event:
+    kind, value = str(body.get("kind", "")), str(body.get("value", ""))[:MAX_TEXT]
+    hint = (accept_language or "").split(",", 1)[0] or None
+    if kind == "choice":
+        return Event(CHANNEL, user_id, EventKind.choice, choice=value, language_hint=hint)
+    if kind == "text":
+        return Event.from_text(CHANNEL, user_id, value, language_hint=hint)
+    if kind == "file":
+        return Event(CHANNEL, user_id, EventKind.unsupported, media="document",
+                     language_hint=hint)
+    raise ValueError(kind)

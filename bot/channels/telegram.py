@@ -1,0 +1,153 @@
+"""Telegram: drawing Screens as messages with inline keyboards, and running the bot.
+
+The bot talks to whatever Bot API server TELEGRAM_API_BASE names (Telegram's own, a local
+Bot API server, or the fake one the tests start), by long polling or by webhook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from bot.config import Settings, TelegramMode
+from bot.handlers.telegram import build_router
+from bot.services.conversation import Conversation, Screen
+from bot.services.i18n import LANGUAGES, N_, gettext_for
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+MESSAGE_LIMIT = 4096
+BUTTON_LABEL_LIMIT = 32  # longer labels are cut off on small phones: use the short one
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+COMMANDS = (
+    ("start", N_("Start again")),
+    ("menu", N_("Main menu")),
+    ("language", N_("Change language")),
+    ("help", N_("Talk to a person")),
+)
+
+
+class TelegramPresenter:
+    """Draws a Screen: text, one option per row, then Back / Menu / Person on one row."""
+
+    @staticmethod
+    def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
+        rows = [
+            [InlineKeyboardButton(text=_button_label(choice.label, choice.short),
+                                  callback_data=choice.id)]
+            for choice in screen.choices
+        ]
+        if screen.nav:
+            rows.append([InlineKeyboardButton(text=choice.label, callback_data=choice.id)
+                         for choice in screen.nav])
+        return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+    async def send(self, bot: Bot, chat_id: int, screens: list[Screen]) -> None:
+        for screen in screens:
+            await bot.send_message(chat_id, _fit(screen.full_text()),
+                                   reply_markup=self.keyboard(screen))
+            await self._send_attachment(bot, chat_id, screen)
+
+    async def replace(self, bot: Bot, message: Message | None, chat_id: int,
+                      screens: list[Screen]) -> None:
+        """After a button press, redraw the pressed message in place; send anew if it can't be
+        edited (too old, deleted, unchanged) or when the screen carries a file."""
+        first, rest = screens[0], screens[1:]
+        edited = False
+        if message is not None and first.attachment is None:
+            try:
+                await bot.edit_message_text(
+                    text=_fit(first.full_text()), chat_id=chat_id,
+                    message_id=message.message_id, reply_markup=self.keyboard(first),
+                )
+                edited = True
+            except TelegramBadRequest as error:
+                edited = "not modified" in str(error).lower()
+        if not edited:
+            await self.send(bot, chat_id, [first])
+        await self.send(bot, chat_id, rest)
+
+    @staticmethod
+    async def _send_attachment(bot: Bot, chat_id: int, screen: Screen) -> None:
+        if screen.attachment is None:
+            return
+        file = BufferedInputFile(screen.attachment.content, filename=screen.attachment.filename)
+        await bot.send_document(chat_id, file, caption=screen.attachment.caption or None)
+
+
+def _button_label(label: str, short: str | None) -> str:
+    return short if short and len(label) > BUTTON_LABEL_LIMIT else label
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+
+
+class TelegramChannel:
+    """One bot, one dispatcher; long polling as a background task, or a webhook route."""
+
+    def __init__(self, settings: Settings, conversation: Conversation) -> None:
+        self.settings = settings
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        self.bot = Bot(settings.telegram_bot_token, session=session)
+        self.dispatcher = Dispatcher()
+        self.dispatcher.include_router(build_router(conversation, TelegramPresenter()))
+        self._polling: asyncio.Task[None] | None = None
+
+    def add_routes(self, app: web.Application) -> None:
+        if self.settings.telegram_mode is TelegramMode.webhook:
+            SimpleRequestHandler(
+                self.dispatcher, self.bot, secret_token=self.settings.telegram_webhook_secret,
+                handle_in_background=True,
+            ).register(app, path=WEBHOOK_PATH)
+
+    async def start(self, polling_timeout: int = 30) -> None:
+        me = await self.bot.get_me()
+        log.info("telegram bot @%s ready (%s)", me.username, self.settings.telegram_mode.value)
+        await self._set_commands()
+        if self.settings.telegram_mode is TelegramMode.webhook:
+            await self.bot.set_webhook(
+                self.settings.telegram_webhook_url,
+                secret_token=self.settings.telegram_webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            return
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        self._polling = asyncio.create_task(self.dispatcher.start_polling(
+            self.bot, handle_signals=False, close_bot_session=False,
+            polling_timeout=polling_timeout, allowed_updates=ALLOWED_UPDATES,
+        ))
+
+    async def stop(self) -> None:
+        if self._polling is not None:
+            with suppress(RuntimeError):
+                await self.dispatcher.stop_polling()
+            with suppress(asyncio.CancelledError):
+                await self._polling
+        await self.bot.session.close()
+
+    async def _set_commands(self) -> None:
+        """The "/" menu in the person's Telegram language (kk, ru; Russian for everyone else)."""
+        for language in (None, *LANGUAGES):
+            _ = gettext_for(language or "ru")
+            commands = [BotCommand(command=name, description=_(text)) for name, text in COMMANDS]
+            try:
+                await self.bot.set_my_commands(commands, language_code=language)
+            except TelegramAPIError as error:
+                log.warning("could not set the command menu: %s", error)

@@ -1,0 +1,143 @@
+"""Configuration from the environment (and an optional `.env`), validated at start.
+
+Every setting an operator may change lives here, with its environment name. A wrong value stops
+the bot at start with a message that names the variable, never later in the middle of a chat.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.sqlite3'}"
+
+
+class TelegramMode(StrEnum):
+    polling = "polling"
+    webhook = "webhook"
+
+
+class LocalChatMode(StrEnum):
+    """Whether the local web chat is served: `auto` means only when no messenger is configured."""
+
+    auto = "auto"
+    on = "on"
+    off = "off"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str = Field(default="", description="Bot token from @BotFather")
+    telegram_api_base: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API server; the bot calls {base}/bot{token}/{method}",
+    )
+    telegram_mode: TelegramMode = TelegramMode.polling
+    telegram_webhook_url: str = ""
+    telegram_webhook_secret: str = ""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    database_busy_timeout_ms: int = Field(default=5000, ge=0)
+    migrate_on_start: bool = True
+
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+    local_chat: LocalChatMode = LocalChatMode.auto
+
+    log_level: str = "INFO"
+
+    default_language: str = "ru"
+    # A court call centre's phone and hours are shown on the "talk to a person" screen only when
+    # an operator sets them: no number is built in, because none could be confirmed (see README).
+    call_centre_phone: str = ""
+    call_centre_hours: str = ""
+    call_centre_checked: str = ""
+
+    # People who did not consent are remembered only in memory; this caps how many at once.
+    memory_state_limit: int = Field(default=50_000, ge=100)
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        value = value.upper()
+        if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("kk", "ru"):
+            raise ValueError("must be kk or ru")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if value.startswith("sqlite://") and not value.startswith("sqlite+aiosqlite://"):
+            return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_url_and_secret(self) -> Settings:
+        if self.telegram_bot_token and self.telegram_mode is TelegramMode.webhook:
+            missing = [
+                name
+                for name, value in (
+                    ("TELEGRAM_WEBHOOK_URL", self.telegram_webhook_url),
+                    ("TELEGRAM_WEBHOOK_SECRET", self.telegram_webhook_secret),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(f"TELEGRAM_MODE=webhook needs {' and '.join(missing)}")
+            if not self.telegram_webhook_url.startswith("https://"):
+                raise ValueError("TELEGRAM_WEBHOOK_URL must be an https:// address")
+        return self
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @property
+    def serves_local_chat(self) -> bool:
+        if self.local_chat is LocalChatMode.auto:
+            return not self.telegram_enabled
+        return self.local_chat is LocalChatMode.on
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+class ConfigError(SystemExit):
+    """Raised at start when the environment is wrong; the message names each bad variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = ["The bot's configuration is not valid:"]
+        for problem in error.errors():
+            where = "_".join(str(part) for part in problem["loc"]).upper() or "configuration"
+            lines.append(f"  {where}: {problem['msg']}")
+        lines.append("See the configuration table in README.md.")
+        raise ConfigError("\n".join(lines)) from None

@@ -1,0 +1,1 @@
+"""aiogram routers: they translate Telegram updates to Events and Screens back; no legal logic."""

@@ -1,0 +1,26 @@
+"""Structured, one-line logs. What a person writes is never logged; only ids of screens,
+event kinds and error types — the rule is: nothing a citizen typed reaches a log line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+class _KeyValueFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage().replace("\n", " ")
+        line = f"{self.formatTime(record)} level={record.levelname} logger={record.name} {message}"
+        if record.exc_info:
+            line += " | " + self.formatException(record.exc_info).replace("\n", " | ")
+        return line
+
+
+def setup_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_KeyValueFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # aiogram logs every handled update at INFO; keep that for DEBUG only.
+    logging.getLogger("aiogram.event").setLevel(max(logging.getLevelName(level), logging.WARNING))

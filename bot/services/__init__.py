@@ -1,0 +1,1 @@
+"""Channel-agnostic logic: nothing here knows Telegram, WhatsApp or the web chat."""

@@ -1,0 +1,163 @@
+"""`python -m bot content check`: walk every screen a person can reach and check it.
+
+For both languages, and for a person who agreed to the notice and one who declined, it presses
+every button on every reachable screen and reports: dead ends (no way on, no way to the menu or
+to a person), screens over about 110 words, labels too long for WhatsApp (20 characters for
+buttons, 24 for list rows), screens nobody can reach, untranslated UI strings, and content files
+whose statements lack a source or a date.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import tempfile
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import load_settings
+from bot.services.clock import utc_now
+from bot.services.conversation import Event, EventKind, Screen
+from bot.services.conversation.context import CONSENT_VERSION, Context
+from bot.services.conversation.engine import STALE_NOTICE
+from bot.services.conversation.store import Place, Profile, Visit
+from bot.services.i18n import LANGUAGES, LOCALES_DIR, gettext_for
+
+MAX_WORDS = 110
+NAV_LABEL_LIMIT = 20  # WhatsApp reply buttons
+OPTION_LABEL_LIMIT = 24  # WhatsApp list rows
+# Screens a person meets only when the conversation sends them there (not by a button).
+REACHED_WITHOUT_BUTTON = {"consent_needed"}
+# Who walks the screens, and where each starts: a newcomer who has no language yet, one who
+# chose it but has not answered the notice, one who agreed and one who declined.
+PEOPLE = {"new": "language", "pending": "consent", "agreed": "menu", "declined": "menu"}
+
+
+@dataclass
+class WalkResult:
+    screens: dict[tuple[str, str, str], Screen] = field(default_factory=dict)  # (who, lang, ref)
+    edges: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+async def walk(core) -> WalkResult:
+    """Press every button on every reachable screen, for each language and consent answer."""
+    result = WalkResult()
+    conversation = core.conversation
+    people = itertools.count()
+    for who, start in PEOPLE.items():
+        for language in LANGUAGES:
+            stale = gettext_for(language)(STALE_NOTICE)
+            queue, seen = deque([start]), {start}
+            while queue:
+                ref = queue.popleft()
+                screen = _look(conversation, _visit(who, language, ref, next(people)))
+                result.screens[(who, language, ref)] = screen
+                for choice in screen.all_choices:
+                    visit = _visit(who, language, ref, next(people))
+                    await conversation.services.store.save(visit, CONSENT_VERSION)
+                    event = Event("check", visit.user_id, EventKind.choice, choice=choice.id)
+                    after = (await conversation.handle(event))[-1]
+                    result.edges += 1
+                    if stale in after.notice:
+                        result.problems.append(
+                            f"{who}/{language}/{ref}: button {choice.id!r} leads nowhere"
+                        )
+                    if after.name not in seen:
+                        seen.add(after.name)
+                        queue.append(after.name)
+    return result
+
+
+def _visit(who: str, language: str, ref: str, number: int) -> Visit:
+    """A fresh person standing on `ref`, at the given point of onboarding."""
+    profile = Profile(language=None if who == "new" else language)
+    if who == "agreed":
+        profile.consent_version, profile.consent_at = CONSENT_VERSION, utc_now()
+    elif who == "declined":
+        profile.declined = True
+    return Visit("check", f"check-{number}", profile, Place(ref))
+
+
+def _look(conversation, visit: Visit) -> Screen:
+    ctx = Context(Event("check", visit.user_id, EventKind.edited), visit, conversation.services)
+    return conversation.render(ctx)
+
+
+def check_screens(result: WalkResult, registry) -> list[str]:
+    problems = list(result.problems)
+    for (who, language, ref), screen in sorted(result.screens.items()):
+        where = f"{who}/{language}/{ref}"
+        if not screen.text.strip():
+            problems.append(f"{where}: empty text")
+        body = screen.text  # the notice belongs to the event, not to the screen
+        if words(body) > MAX_WORDS:
+            problems.append(f"{where}: {words(body)} words (at most {MAX_WORDS})")
+        ids = {choice.id for choice in screen.all_choices}
+        if not ids:
+            problems.append(f"{where}: dead end, no buttons")
+        entrance = ref == "language" and who in ("new", "pending")  # nothing before it
+        if ref != "menu" and not entrance and not ({"menu", "back"} & ids):
+            problems.append(f"{where}: no way back or to the menu")
+        if ref != "menu" and "go:human" not in ids and not ref.startswith("human"):
+            problems.append(f"{where}: no way to a person")
+        for choice in screen.nav:
+            if len(choice.label) > NAV_LABEL_LIMIT:
+                problems.append(f"{where}: button {choice.label!r} over {NAV_LABEL_LIMIT} chars")
+        for choice in screen.choices:
+            label = choice.short or choice.label
+            if len(label) > OPTION_LABEL_LIMIT:
+                problems.append(f"{where}: option {label!r} over {OPTION_LABEL_LIMIT} chars "
+                                "(add a short label)")
+    reached = {ref.split(":", 1)[0] for (_w, _l, ref) in result.screens}
+    for name in sorted(set(registry.screens) - reached - REACHED_WITHOUT_BUTTON):
+        problems.append(f"screen {name!r} cannot be reached by any button")
+    return problems
+
+
+def check_catalogs(root: Path | None = None) -> list[str]:
+    """Every UI string in the code has a Kazakh and a Russian translation, none fuzzy."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    root = root or LOCALES_DIR.parent
+    used = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(root), method_map=[("**.py", "python")]
+        )
+        if isinstance(message, str)
+    }
+    problems = []
+    for language in LANGUAGES:
+        po = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        for message_id in sorted(used):
+            entry = catalog.get(message_id)
+            if entry is None or not entry.string:
+                problems.append(f"{language}: no translation for {message_id!r}")
+            elif entry.fuzzy:
+                problems.append(f"{language}: fuzzy translation for {message_id!r}")
+    return problems
+
+
+async def run_check() -> list[str]:
+    from bot.app import Core
+
+    problems = check_catalogs()
+    with tempfile.TemporaryDirectory() as folder:
+        settings = load_settings(database_url=f"sqlite+aiosqlite:///{folder}/check.sqlite3",
+                                 telegram_bot_token="")
+        core = await Core.build(settings, migrate=True)  # content errors stop here, named
+        try:
+            result = await walk(core)
+            problems += check_screens(result, core.conversation.registry)
+        finally:
+            await core.close()
+    return problems

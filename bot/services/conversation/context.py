@@ -1,0 +1,69 @@
+"""What a screen or an action sees while one event is handled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.services.conversation.events import Event
+from bot.services.conversation.store import Visit
+from bot.services.i18n import Gettext, gettext_for
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services.content import Content
+    from bot.services.conversation.store import ConversationStore
+
+CONSENT_VERSION = 1  # raise it when the notice's meaning changes: everyone is asked again
+
+
+@dataclass
+class Services:
+    """The shared parts a feature may use; handed to every context."""
+
+    settings: Settings
+    store: ConversationStore
+    content: Content
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    event: Event
+    visit: Visit
+    services: Services
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        return self.visit.profile.language or self.services.settings.default_language
+
+    @property
+    def gettext(self) -> Gettext:
+        return gettext_for(self.language)
+
+    @property
+    def place(self):
+        return self.visit.place
+
+    @property
+    def consented(self) -> bool:
+        return self.visit.consented(CONSENT_VERSION)
+
+    @property
+    def onboarded(self) -> bool:
+        """The person chose a language and answered the consent notice (either way)."""
+        profile = self.visit.profile
+        return profile.language is not None and (self.consented or profile.declined)
+
+    def go(self, ref: str) -> None:
+        self.visit.place.go(ref)
+
+    def back(self) -> None:
+        self.visit.place.back()
+
+    def home(self) -> None:
+        self.visit.place.home()
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)

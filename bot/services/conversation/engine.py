@@ -1,0 +1,193 @@
+"""The conversation engine: one Event in, the Screens to show out.
+
+It loads where the person is, lets the registered feature handle the event, renders the screen
+they end up on (paging long lists, adding Back / Main menu / Talk to a person) and saves.
+Whatever goes wrong — a stale or forged button, a sticker, a database that is locked too long, a
+bug in a feature — the person gets a kind answer and a way on, never silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.services.conversation.context import CONSENT_VERSION, Context, Services
+from bot.services.conversation.events import Event, EventKind
+from bot.services.conversation.registry import Access, Registry, View, split_ref
+from bot.services.conversation.screens import Choice, Screen
+from bot.services.conversation.store import Visit
+from bot.services.i18n import N_, gettext_for, normalize_language
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 6
+MEDIA_NOTICE = N_(
+    "I can't read stickers, voice messages, photos or files yet. Please use the buttons below."
+)
+TEXT_NOTICE = N_("I don't understand typed messages yet. Please use the buttons below.")
+EDITED_NOTICE = N_("I saw you edited a message. I answer only new messages; here is where we are.")
+STALE_NOTICE = N_("That button is out of date. Here is the main menu.")
+FAULT_NOTICE = N_("Sorry, something went wrong on our side. Please try again in a minute.")
+BUSY_NOTICE = N_(
+    "Sorry, I can't save your answer right now. Please try again in a minute; your earlier "
+    "answers are safe."
+)
+
+
+class StaleChoice(Exception):
+    """A button whose id no feature understands (old, or forged)."""
+
+
+class Conversation:
+    def __init__(self, registry: Registry, services: Services) -> None:
+        self.registry = registry
+        self.services = services
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    async def handle(self, event: Event) -> list[Screen]:
+        """Answer one event. One person's events are handled one at a time, in order."""
+        key = (event.channel, event.user_id)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
+            return await self._handle(event)
+
+    async def _handle(self, event: Event) -> list[Screen]:
+        try:
+            visit = await self.services.store.load(event.channel, event.user_id)
+        except SQLAlchemyError as error:
+            log.warning("could not load a conversation: %s", type(error).__name__)
+            return [self._fallback_screen(event, BUSY_NOTICE)]
+
+        ctx = Context(event, visit, self.services)
+        try:
+            await self._dispatch(ctx)
+            screen = self.render(ctx)
+        except Exception:
+            log.exception("a feature failed on a %s event", event.kind.value)
+            ctx.notices.clear()
+            ctx.notice(ctx.gettext(FAULT_NOTICE))
+            if ctx.onboarded:
+                ctx.home()
+            screen = self.render(ctx)
+
+        try:
+            await self.services.store.save(ctx.visit, CONSENT_VERSION)
+        except SQLAlchemyError as error:
+            log.warning("could not save a conversation: %s", type(error).__name__)
+            return [self._fallback_screen(event, BUSY_NOTICE, ctx.language)]
+        return [screen]
+
+    async def _dispatch(self, ctx: Context) -> None:
+        event = ctx.event
+        if event.kind is EventKind.choice:
+            await self._on_choice(ctx, event.choice)
+        elif event.kind is EventKind.command:
+            await self._on_command(ctx, event.command, event.argument)
+        elif event.kind is EventKind.text:
+            handler = self.registry.text_inputs.get(split_ref(ctx.place.screen)[0])
+            if handler is None or not await handler(ctx, event.text):
+                await self._on_text_fallback(ctx, event.text)
+        elif event.kind is EventKind.unsupported:
+            ctx.notice(ctx.gettext(MEDIA_NOTICE))
+        elif event.kind is EventKind.edited:
+            ctx.notice(ctx.gettext(EDITED_NOTICE))
+        self._guard_onboarding(ctx)
+
+    async def _on_choice(self, ctx: Context, choice: str) -> None:
+        verb, argument = split_ref(choice)
+        handler = self.registry.actions.get(verb)
+        try:
+            if handler is None:
+                raise StaleChoice(choice)
+            await handler(ctx, argument)
+        except StaleChoice:
+            log.info("stale or unknown button pressed")
+            ctx.notice(ctx.gettext(STALE_NOTICE))
+            ctx.home()
+
+    async def _on_command(self, ctx: Context, command: str, argument: str) -> None:
+        handler = self.registry.commands.get(command) or self.registry.commands.get("menu")
+        if handler is not None:
+            await handler(ctx, argument)
+
+    async def _on_text_fallback(self, ctx: Context, text: str) -> None:
+        fallback = self.registry.text_inputs.get("*")
+        if fallback is None or not await fallback(ctx, text):
+            ctx.notice(ctx.gettext(TEXT_NOTICE))
+
+    def _guard_onboarding(self, ctx: Context) -> None:
+        """Newcomers choose a language, then answer the consent notice, before anything else;
+        screens that keep personal data ask for consent when it was declined."""
+        profile = ctx.visit.profile
+        definition = self.registry.find_screen(ctx.place.screen)
+        if definition is None:
+            ctx.home()
+            definition = self.registry.find_screen("menu")
+        if profile.language is None:
+            if ctx.place.screen != "language":
+                ctx.place.screen = "language"
+        elif not ctx.onboarded and definition and definition.access != Access.onboarding:
+            ctx.place.screen = "consent"
+        elif definition and definition.access == Access.personal and not ctx.consented:
+            # Replace rather than push, so Back leads away instead of into this screen again.
+            ctx.place.screen = f"consent_needed:{ctx.place.screen}"
+
+    def render(self, ctx: Context) -> Screen:
+        ref = ctx.place.screen
+        definition = self.registry.find_screen(ref)
+        if definition is None:  # a screen that no longer exists after an update
+            ctx.home()
+            ref, definition = "menu", self.registry.screens["menu"]
+        view = definition.render(ctx, split_ref(ref)[1])
+        return self._to_screen(ctx, ref, view)
+
+    def _to_screen(self, ctx: Context, ref: str, view: View) -> Screen:
+        _ = ctx.gettext
+        options = list(view.options)
+        if len(options) > PAGE_SIZE + 1:
+            options = self._page(ctx, options)
+        nav: list[Choice] = []
+        if view.back:
+            nav.append(Choice("back", _("◀ Back")))
+        if view.menu:
+            nav.append(Choice("menu", _("🏠 Menu")))
+        if view.human:
+            nav.append(Choice("go:human", _("👤 Person")))
+        return Screen(
+            name=ref,
+            language=ctx.language,
+            text=view.text,
+            choices=tuple(options),
+            nav=tuple(nav),
+            notice="\n".join(ctx.notices),
+            attachment=view.attachment,
+        )
+
+    def _page(self, ctx: Context, options: list[Choice]) -> list[Choice]:
+        _ = ctx.gettext
+        pages = (len(options) + PAGE_SIZE - 1) // PAGE_SIZE
+        page = min(max(int(ctx.place.data.get("page", 0)), 0), pages - 1)
+        shown = options[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        if page > 0:
+            shown.append(Choice(f"page:{page - 1}", _("⬅ Previous")))
+        if page < pages - 1:
+            shown.append(Choice(f"page:{page + 1}", _("More ➡")))
+        return shown
+
+    def _fallback_screen(self, event: Event, notice: str, language: str | None = None) -> Screen:
+        """A screen that needs no stored state, for when the database cannot be reached."""
+        language = language or normalize_language(event.language_hint) or (
+            self.services.settings.default_language
+        )
+        ctx = Context(event, Visit(event.channel, event.user_id), self.services)
+        ctx.visit.profile.language = language
+        ctx.notice(gettext_for(language)(notice))
+        view = self.registry.screens["menu"].render(ctx, "")
+        return self._to_screen(ctx, "menu", view)

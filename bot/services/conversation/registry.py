@@ -1,0 +1,108 @@
+"""How features plug into the conversation: screens by name, actions by verb, commands.
+
+A feature module (bot/services/flows/…) registers what it adds; the engine knows none of them by
+name. Screen references are "name" or "name:argument" (e.g. "topic:family.alimony"); choice ids
+are "verb" or "verb:argument" (e.g. "go:menu", "lang:kk").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.services.conversation.screens import Attachment, Choice
+
+if TYPE_CHECKING:
+    from bot.services.conversation.context import Context
+
+
+@dataclass
+class View:
+    """What a screen function returns; the engine adds paging and the navigation row."""
+
+    text: str
+    options: list[Choice] = field(default_factory=list)
+    back: bool = True
+    menu: bool = True
+    human: bool = True
+    attachment: Attachment | None = None
+
+
+class Access:
+    """Who may open a screen. Before a person has answered the consent notice, only screens
+    marked `onboarding` open; screens marked `personal` need the person's consent."""
+
+    public = "public"
+    onboarding = "onboarding"
+    personal = "personal"
+
+
+ScreenFn = Callable[["Context", str], View]
+ActionFn = Callable[["Context", str], Awaitable[None]]
+TextFn = Callable[["Context", str], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class ScreenDef:
+    name: str
+    render: ScreenFn
+    access: str
+
+
+@dataclass
+class Registry:
+    screens: dict[str, ScreenDef] = field(default_factory=dict)
+    actions: dict[str, ActionFn] = field(default_factory=dict)
+    commands: dict[str, ActionFn] = field(default_factory=dict)
+    text_inputs: dict[str, TextFn] = field(default_factory=dict)
+    deep_links: dict[str, str] = field(default_factory=dict)  # "family-alimony" -> screen ref
+
+    def screen(self, name: str, access: str = Access.public) -> Callable[[ScreenFn], ScreenFn]:
+        def register(render: ScreenFn) -> ScreenFn:
+            self._unique(self.screens, name, "screen")
+            self.screens[name] = ScreenDef(name, render, access)
+            return render
+
+        return register
+
+    def action(self, verb: str) -> Callable[[ActionFn], ActionFn]:
+        def register(handler: ActionFn) -> ActionFn:
+            self._unique(self.actions, verb, "action")
+            self.actions[verb] = handler
+            return handler
+
+        return register
+
+    def command(self, *names: str) -> Callable[[ActionFn], ActionFn]:
+        def register(handler: ActionFn) -> ActionFn:
+            for name in names:
+                self._unique(self.commands, name, "command")
+                self.commands[name] = handler
+            return handler
+
+        return register
+
+    def text_input(self, screen_name: str) -> Callable[[TextFn], TextFn]:
+        """Let a screen read typed text (a case number, an amount); others get the fallback."""
+
+        def register(handler: TextFn) -> TextFn:
+            self._unique(self.text_inputs, screen_name, "text input")
+            self.text_inputs[screen_name] = handler
+            return handler
+
+        return register
+
+    def find_screen(self, ref: str) -> ScreenDef | None:
+        return self.screens.get(ref.split(":", 1)[0])
+
+    @staticmethod
+    def _unique(table: dict[str, object], key: str, what: str) -> None:
+        if key in table:
+            raise ValueError(f"{what} {key!r} is registered twice")
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """"topic:family.alimony" -> ("topic", "family.alimony"); "menu" -> ("menu", "")."""
+    name, _, argument = ref.partition(":")
+    return name, argument

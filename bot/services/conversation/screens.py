@@ -1,0 +1,51 @@
+"""What to show a citizen, told the same way for every channel.
+
+A Screen is text, a few choices and the navigation row; each channel adapter draws it within
+its platform's limits (Telegram inline keyboards, WhatsApp buttons or lists, numbered lines).
+Choice ids are stable ASCII actions such as `go:menu` or `lang:kk`: they mean the same thing
+whenever they come back, so a button pressed days later, after a restart, still works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_CHOICE_ID_BYTES = 64  # Telegram's limit for callback data; WhatsApp allows more
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: str
+    short: str | None = None  # for channels with tight limits (WhatsApp buttons: 20 characters)
+
+    def __post_init__(self) -> None:
+        if not self.id.isascii() or len(self.id.encode()) > MAX_CHOICE_ID_BYTES:
+            raise ValueError(f"choice id must be ASCII and at most 64 bytes: {self.id!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime_type: str
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    name: str  # the screen's reference, e.g. "menu" or "upcoming:explorer"
+    language: str
+    text: str
+    choices: tuple[Choice, ...] = ()  # the screen's own options, at most a page of them
+    nav: tuple[Choice, ...] = ()  # Back / Main menu / Talk to a person
+    notice: str = ""  # a short line shown above the text ("That button is out of date…")
+    attachment: Attachment | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def all_choices(self) -> tuple[Choice, ...]:
+        return self.choices + self.nav
+
+    def full_text(self) -> str:
+        return f"{self.notice}\n\n{self.text}" if self.notice else self.text

@@ -1,0 +1,152 @@
+"""Where each person is in the conversation, kept so that it survives restarts.
+
+People who agreed to the notice are kept in the database. Everyone else (a newcomer who has not
+answered yet, or someone who declined) is kept only in this process's memory, in a bounded LRU:
+nothing about them is written anywhere, as the consent notice promises.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from bot.services.clock import utc_now
+from bot.storage.db import SessionFactory
+from bot.storage.models import ConversationState, User
+
+MAX_STACK = 20
+
+
+@dataclass
+class Profile:
+    language: str | None = None
+    consent_version: int | None = None
+    consent_at: datetime | None = None
+    declined: bool = False
+    created_at: datetime | None = None
+
+
+@dataclass
+class Place:
+    """The screen a person is on, the way back, and their answers so far."""
+
+    screen: str = "menu"
+    stack: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def go(self, screen: str) -> None:
+        if screen != self.screen:
+            self.stack.append(self.screen)
+            del self.stack[:-MAX_STACK]
+            self.screen = screen
+        self.data.pop("page", None)
+
+    def back(self) -> None:
+        self.screen = self.stack.pop() if self.stack else "menu"
+        self.data.pop("page", None)
+
+    def home(self) -> None:
+        self.stack.clear()
+        self.screen = "menu"
+        self.data.pop("page", None)
+
+
+@dataclass
+class Visit:
+    """Everything known about one person for the duration of one event."""
+
+    channel: str
+    user_id: str
+    profile: Profile = field(default_factory=Profile)
+    place: Place = field(default_factory=Place)
+    stored: bool = False  # True when the person's row is in the database
+
+    def consented(self, current_version: int) -> bool:
+        version = self.profile.consent_version
+        return version is not None and version >= current_version
+
+
+class ConversationStore:
+    def __init__(self, sessions: SessionFactory, memory_limit: int = 50_000) -> None:
+        self._sessions = sessions
+        self._memory: OrderedDict[tuple[str, str], Visit] = OrderedDict()
+        self._memory_limit = memory_limit
+
+    async def load(self, channel: str, user_id: str) -> Visit:
+        key = (channel, user_id)
+        if key in self._memory:
+            self._memory.move_to_end(key)
+            return copy.deepcopy(self._memory[key])
+        async with self._sessions() as session:
+            user = await session.scalar(
+                select(User).where(User.channel == channel, User.channel_user_id == user_id)
+            )
+            state = await session.get(ConversationState, user.id) if user else None
+        if user is None:
+            return Visit(channel, user_id)
+        profile = Profile(user.language, user.consent_version, user.consent_at,
+                          created_at=user.created_at)
+        place = Place(state.screen, list(state.stack), dict(state.data)) if state else Place()
+        return Visit(channel, user_id, profile, place, stored=True)
+
+    async def save(self, visit: Visit, consent_version: int) -> None:
+        """Write a consenting person to the database; keep anyone else in memory only."""
+        key = (visit.channel, visit.user_id)
+        if not visit.consented(consent_version):
+            self._remember(key, visit)
+            if visit.stored:
+                await self.forget(visit.channel, visit.user_id, keep_in_memory=True)
+                visit.stored = False
+            return
+        self._memory.pop(key, None)
+        now = utc_now()
+        async with self._sessions() as session, session.begin():
+            user = await session.scalar(
+                select(User).where(User.channel == visit.channel,
+                                   User.channel_user_id == visit.user_id)
+            )
+            if user is None:
+                user = User(channel=visit.channel, channel_user_id=visit.user_id, created_at=now)
+                session.add(user)
+            user.language = visit.profile.language or "ru"
+            user.consent_version = visit.profile.consent_version or consent_version
+            user.consent_at = visit.profile.consent_at or now
+            user.last_seen_at = now
+            await session.flush()
+            state = await session.get(ConversationState, user.id)
+            if state is None:
+                state = ConversationState(user_id=user.id)
+                session.add(state)
+            state.screen = visit.place.screen
+            state.stack = list(visit.place.stack)
+            state.data = copy.deepcopy(visit.place.data)
+            state.updated_at = now
+        visit.stored = True
+        visit.profile.created_at = visit.profile.created_at or user.created_at
+
+    async def forget(self, channel: str, user_id: str, keep_in_memory: bool = False) -> int:
+        """Delete everything stored about a person. Returns how many database rows went."""
+        if not keep_in_memory:
+            self._memory.pop((channel, user_id), None)
+        async with self._sessions() as session, session.begin():
+            user_ids = select(User.id).where(
+                User.channel == channel, User.channel_user_id == user_id
+            ).scalar_subquery()
+            states = await session.execute(
+                delete(ConversationState).where(ConversationState.user_id == user_ids)
+            )
+            users = await session.execute(
+                delete(User).where(User.channel == channel, User.channel_user_id == user_id)
+            )
+        return (states.rowcount or 0) + (users.rowcount or 0)
+
+    def _remember(self, key: tuple[str, str], visit: Visit) -> None:
+        self._memory[key] = copy.deepcopy(visit)
+        self._memory.move_to_end(key)
+        while len(self._memory) > self._memory_limit:
+            self._memory.popitem(last=False)

@@ -1,0 +1,13 @@
+"""The features of the conversation. Each module registers its screens, actions and commands."""
+
+from bot.services.content import Content
+from bot.services.conversation.registry import Registry
+from bot.services.flows import help_from_people, menu, navigation, onboarding, privacy, topics
+
+
+def build_registry(content: Content) -> Registry:
+    registry = Registry()
+    for feature in (navigation, onboarding, menu, help_from_people, topics, privacy):
+        feature.register(registry)
+    topics.register_deep_links(registry, content.topics)
+    return registry

@@ -1,0 +1,33 @@
+"""Moving around: Back, Main menu, paging, and any "go to this screen" button."""
+
+from __future__ import annotations
+
+from bot.services.conversation.context import Context
+from bot.services.conversation.engine import StaleChoice
+from bot.services.conversation.registry import Registry
+
+
+def register(registry: Registry) -> None:
+    @registry.action("go")
+    async def go(ctx: Context, ref: str) -> None:
+        if registry.find_screen(ref) is None:
+            raise StaleChoice(ref)
+        ctx.go(ref)
+
+    @registry.action("back")
+    async def back(ctx: Context, _argument: str) -> None:
+        ctx.back()
+
+    @registry.action("menu")
+    async def menu(ctx: Context, _argument: str) -> None:
+        ctx.home()
+
+    @registry.action("page")
+    async def page(ctx: Context, number: str) -> None:
+        if not number.isdigit():
+            raise StaleChoice(number)
+        ctx.place.data["page"] = int(number)
+
+    @registry.command("menu", "cancel")
+    async def menu_command(ctx: Context, _argument: str) -> None:
+        ctx.home()

@@ -1,0 +1,117 @@
+"""First contact: choose a language, then answer the consent notice; deep links wait for both."""
+
+from __future__ import annotations
+
+from bot.services.clock import utc_now
+from bot.services.conversation.context import CONSENT_VERSION, Context
+from bot.services.conversation.engine import StaleChoice
+from bot.services.conversation.registry import Access, Registry, View
+from bot.services.conversation.screens import Choice
+from bot.services.i18n import LANGUAGES, N_, gettext_for, normalize_language
+
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+LANGUAGE_PROMPT = N_("Please choose your language.")
+NEXT_KEY = "next"  # where to go once onboarding is done (a deep link's screen)
+
+
+def register(registry: Registry) -> None:
+    @registry.screen("language", access=Access.onboarding)
+    def language(ctx: Context, _argument: str) -> View:
+        guess = normalize_language(ctx.event.language_hint) or ctx.language
+        order = sorted(LANGUAGES, key=lambda code: code != guess)
+        return View(
+            # Both languages at once: the person may not read the one we guessed.
+            text="\n".join(gettext_for(code)(LANGUAGE_PROMPT) for code in order),
+            options=[Choice(f"lang:{code}", LANGUAGE_NAMES[code]) for code in order],
+            back=ctx.onboarded,
+            menu=ctx.onboarded,
+        )
+
+    @registry.screen("consent", access=Access.onboarding)
+    def consent(ctx: Context, _argument: str) -> View:
+        _ = ctx.gettext
+        return View(
+            text=_(
+                "Before we start. To remember your language, your answers and the hearings you "
+                "add, I need to save them. I don't ask for your name or phone number. Only this "
+                "service keeps the data, to answer you. You can see and delete it at any time "
+                "in “My data”.\n\nIf you say no, you can still read all the information, and "
+                "nothing about you is saved."
+            ),
+            options=[
+                Choice("consent:yes", _("✅ I agree")),
+                Choice("consent:no", _("❌ No, save nothing")),
+            ],
+            menu=ctx.onboarded,
+        )
+
+    @registry.screen("consent_needed")
+    def consent_needed(ctx: Context, _target: str) -> View:
+        _ = ctx.gettext
+        return View(
+            text=_(
+                "This part needs to save your answers. You chose not to save anything. "
+                "Do you agree to save them now? You can delete them later in “My data”."
+            ),
+            options=[Choice("consent:yes", _("✅ I agree"))],
+        )
+
+    @registry.action("lang")
+    async def choose_language(ctx: Context, code: str) -> None:
+        if code not in LANGUAGES:
+            raise StaleChoice(code)
+        was_new = ctx.visit.profile.language is None
+        ctx.visit.profile.language = code
+        if ctx.onboarded:
+            if ctx.place.screen == "language":
+                ctx.back()  # switching language keeps the person where they were
+        elif was_new or ctx.place.screen == "language":
+            ctx.go("consent")  # Back from the notice returns to the language choice
+
+    @registry.action("consent")
+    async def answer_consent(ctx: Context, answer: str) -> None:
+        profile = ctx.visit.profile
+        if answer == "yes":
+            profile.consent_version, profile.consent_at = CONSENT_VERSION, utc_now()
+            profile.declined = False
+            ctx.notice(ctx.gettext("Thank you. You can delete your data at any time."))
+        elif answer == "no":
+            profile.declined = True
+            ctx.notice(ctx.gettext(
+                "Understood: nothing about you is saved. Everything to read is open to you."
+            ))
+        else:
+            raise StaleChoice(answer)
+        _continue_after_consent(ctx)
+
+    @registry.command("start")
+    async def start(ctx: Context, argument: str) -> None:
+        target = _deep_link_target(registry, argument)
+        if ctx.onboarded:
+            ctx.home()
+            if target:
+                ctx.go(target)
+            return
+        if target:
+            ctx.place.data[NEXT_KEY] = target
+        ctx.place.screen = "language" if ctx.visit.profile.language is None else "consent"
+
+    @registry.command("language", "lang", "til", "yazyk")
+    async def language_command(ctx: Context, _argument: str) -> None:
+        ctx.go("language")
+
+
+def _continue_after_consent(ctx: Context) -> None:
+    screen, _, target = ctx.place.screen.partition(":")
+    if screen == "consent_needed" and target:
+        ctx.place.screen = target  # back to what the person was opening
+        return
+    next_screen = ctx.place.data.pop(NEXT_KEY, None)
+    ctx.home()
+    if next_screen:
+        ctx.go(next_screen)
+
+
+def _deep_link_target(registry: Registry, argument: str) -> str | None:
+    """`/start family-alimony` -> the screen that topic opens, if there is one."""
+    return registry.deep_links.get(argument.strip().lower()) if argument else None

@@ -1,0 +1,62 @@
+"""“My data”: what is kept about the person, and deleting all of it after one confirmation."""
+
+from __future__ import annotations
+
+from bot.services.clock import format_moment
+from bot.services.conversation.context import Context
+from bot.services.conversation.registry import Access, Registry, View
+from bot.services.conversation.screens import Choice
+from bot.services.flows.onboarding import LANGUAGE_NAMES
+
+
+def register(registry: Registry) -> None:
+    @registry.screen("mydata")
+    def my_data(ctx: Context, _argument: str) -> View:
+        _ = ctx.gettext
+        if not ctx.consented:
+            return View(
+                text=_(
+                    "I keep nothing about you: you chose not to save data. I remember your "
+                    "language only until the bot restarts."
+                ),
+                options=[Choice("consent:yes", _("✅ Allow saving"))],
+            )
+        profile = ctx.visit.profile
+        return View(
+            text=_(
+                "What I keep about you:\n• language: {language}\n• where you are in the bot "
+                "and your answers\n• when you agreed: {agreed}\n\nI don't keep your name or phone "
+                "number. The data is used only to answer you."
+            ).format(
+                language=LANGUAGE_NAMES[ctx.language],
+                agreed=format_moment(profile.consent_at, ctx.language) if profile.consent_at
+                else "—",
+            ),
+            options=[Choice("go:mydata_delete", _("🗑 Delete all my data"))],
+        )
+
+    @registry.screen("mydata_delete", access=Access.personal)
+    def confirm_delete(ctx: Context, _argument: str) -> View:
+        _ = ctx.gettext
+        return View(
+            text=_("Delete everything I keep about you? This cannot be undone."),
+            options=[
+                Choice("data:delete", _("🗑 Yes, delete")),
+                Choice("back", _("No, keep it")),
+            ],
+        )
+
+    @registry.action("data")
+    async def delete_my_data(ctx: Context, what: str) -> None:
+        _ = ctx.gettext
+        if what != "delete" or not ctx.consented:
+            ctx.home()
+            return
+        await ctx.services.store.forget(ctx.visit.channel, ctx.visit.user_id)
+        profile = ctx.visit.profile
+        profile.consent_version = profile.consent_at = profile.created_at = None
+        profile.declined = True
+        ctx.visit.place.data.clear()
+        ctx.visit.stored = False
+        ctx.notice(_("Done: your settings and answers are deleted. I keep nothing about you now."))
+        ctx.home()

@@ -1,0 +1,1 @@
+"""The database: SQLAlchemy 2 async models, the engine, migrations and repositories."""

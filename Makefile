@@ -19,7 +19,7 @@ test: $(STAMP) $(MO) lint content-check
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff check bot tests migrations bench
+	$(PY) -m ruff check bot tests migrations
 
 content-check: $(STAMP) $(MO)
 	$(PY) -m bot content check
@@ -36,12 +36,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 %.mo: %.po $(STAMP)
-	$(PY) -m babel.messages.frontend compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || \
-	  $(VENV)/bin/pybabel compile -i $< -o $@
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 
 # For translators: collect new UI strings from the code and add them to both catalogs.
 extract-messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALES)/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALES)/messages.pot bot
 	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-fuzzy-matching --ignore-obsolete
 
 clean:

@@ -126,13 +126,14 @@ class Conversation:
         """Newcomers choose a language, then answer the consent notice, before anything else;
         screens that keep personal data ask for consent when it was declined."""
         profile = ctx.visit.profile
+        if not self.registry.knows(ctx.place.screen, self.services):
+            ctx.home()  # a screen that no longer exists, or a reference that never did
         definition = self.registry.find_screen(ctx.place.screen)
-        if definition is None:
-            ctx.home()
-            definition = self.registry.find_screen("menu")
         if profile.language is None:
-            if ctx.place.screen != "language":
-                ctx.place.screen = "language"
+            # A newcomer's first message, whatever it was, opens the language choice; a notice
+            # in a language they have not chosen would only confuse.
+            ctx.notices.clear()
+            ctx.place.screen = "language"
         elif not ctx.onboarded and definition and definition.access != Access.onboarding:
             ctx.place.screen = "consent"
         elif definition and definition.access == Access.personal and not ctx.consented:
@@ -140,12 +141,10 @@ class Conversation:
             ctx.place.screen = f"consent_needed:{ctx.place.screen}"
 
     def render(self, ctx: Context) -> Screen:
+        if not self.registry.knows(ctx.place.screen, self.services):
+            ctx.home()  # e.g. saved before an update removed that screen
         ref = ctx.place.screen
-        definition = self.registry.find_screen(ref)
-        if definition is None:  # a screen that no longer exists after an update
-            ctx.home()
-            ref, definition = "menu", self.registry.screens["menu"]
-        view = definition.render(ctx, split_ref(ref)[1])
+        view = self.registry.screens[split_ref(ref)[0]].render(ctx, split_ref(ref)[1])
         return self._to_screen(ctx, ref, view)
 
     def _to_screen(self, ctx: Context, ref: str, view: View) -> Screen:

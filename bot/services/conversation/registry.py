@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.services.conversation.screens import Attachment, Choice
 
 if TYPE_CHECKING:
-    from bot.services.conversation.context import Context
+    from bot.services.conversation.context import Context, Services
 
 
 @dataclass
@@ -39,8 +39,13 @@ class Access:
 
 
 ScreenFn = Callable[["Context", str], View]
+ArgumentCheck = Callable[["Services", str], bool]
 ActionFn = Callable[["Context", str], Awaitable[None]]
 TextFn = Callable[["Context", str], Awaitable[bool]]
+
+
+def no_argument(_services: Services, argument: str) -> bool:
+    return argument == ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class ScreenDef:
     name: str
     render: ScreenFn
     access: str
+    accepts: ArgumentCheck = no_argument  # which "name:argument" references are real
 
 
 @dataclass
@@ -58,10 +64,11 @@ class Registry:
     text_inputs: dict[str, TextFn] = field(default_factory=dict)
     deep_links: dict[str, str] = field(default_factory=dict)  # "family-alimony" -> screen ref
 
-    def screen(self, name: str, access: str = Access.public) -> Callable[[ScreenFn], ScreenFn]:
+    def screen(self, name: str, access: str = Access.public,
+               accepts: ArgumentCheck = no_argument) -> Callable[[ScreenFn], ScreenFn]:
         def register(render: ScreenFn) -> ScreenFn:
             self._unique(self.screens, name, "screen")
-            self.screens[name] = ScreenDef(name, render, access)
+            self.screens[name] = ScreenDef(name, render, access, accepts)
             return render
 
         return register
@@ -95,6 +102,12 @@ class Registry:
 
     def find_screen(self, ref: str) -> ScreenDef | None:
         return self.screens.get(ref.split(":", 1)[0])
+
+    def knows(self, ref: str, services: Services) -> bool:
+        """True when `ref` names a screen that exists, with an argument it accepts."""
+        name, argument = split_ref(ref)
+        definition = self.screens.get(name)
+        return definition is not None and definition.accepts(services, argument)
 
     @staticmethod
     def _unique(table: dict[str, object], key: str, what: str) -> None:

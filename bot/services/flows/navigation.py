@@ -10,7 +10,7 @@ from bot.services.conversation.registry import Registry
 def register(registry: Registry) -> None:
     @registry.action("go")
     async def go(ctx: Context, ref: str) -> None:
-        if registry.find_screen(ref) is None:
+        if not registry.knows(ref, ctx.services):
             raise StaleChoice(ref)
         ctx.go(ref)
 

@@ -45,7 +45,7 @@ def register(registry: Registry) -> None:
             menu=ctx.onboarded,
         )
 
-    @registry.screen("consent_needed")
+    @registry.screen("consent_needed", accepts=lambda services, target: bool(target))
     def consent_needed(ctx: Context, _target: str) -> View:
         _ = ctx.gettext
         return View(

@@ -36,11 +36,11 @@ def register(registry: Registry) -> None:
             options=_topic_choices(ctx, "guide"),
         )
 
-    @registry.screen("topic")
+    @registry.screen("topic", accepts=lambda services, topic_id: bool(
+        services.content.topic(topic_id)))
     def topic(ctx: Context, topic_id: str) -> View:
         _ = ctx.gettext
-        found = ctx.services.content.topic(topic_id)
-        title = found.title(ctx.language) if found else ""
+        title = ctx.services.content.topic(topic_id).title(ctx.language)
         return View(
             text=title + "\n\n" + _(
                 "Step-by-step help on this topic is still being written, so I won't guess. "

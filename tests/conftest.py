@@ -1,0 +1,51 @@
+"""Shared fixtures: settings on a temporary database, the fake Bot API, a running bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.app import BotApp
+from bot.config import Settings
+from tests.fakes.telegram import FakeBotAPI
+
+SettingsFactory = Callable[..., Settings]
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> SettingsFactory:
+    """Settings that ignore any developer's .env, on a fresh SQLite file, on a free port."""
+
+    def factory(**overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+            "http_port": 0,
+            "telegram_bot_token": "",
+            "call_centre_phone": "",
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return factory
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[FakeBotAPI]:
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def telegram_bot(
+    bot_api: FakeBotAPI, make_settings: SettingsFactory
+) -> AsyncIterator[BotApp]:
+    """The whole bot, long polling the fake Bot API over loopback HTTP."""
+    app = BotApp(make_settings(telegram_bot_token=bot_api.token,
+                               telegram_api_base=bot_api.base_url))
+    await app.start(polling_timeout=1)
+    yield app
+    await app.stop()

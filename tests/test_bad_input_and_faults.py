@@ -1,0 +1,189 @@
+"""Anything unexpected gets a kind answer and a way on: never silence, never a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+
+import pytest
+from aiohttp import ClientSession
+
+from bot.app import BotApp
+from bot.config import TelegramMode
+from tests import screens as S
+from tests.fakes.telegram import Citizen, FakeBotAPI
+from tests.test_telegram_e2e import onboard
+
+
+@pytest.mark.parametrize("data", ["go:nowhere", "lang:de", "consent:maybe", "page:x",
+                                  "zzz", "go:topic:no.such", "data:everything"])
+async def test_stale_or_forged_buttons_lead_back_to_the_menu(
+    bot_api: FakeBotAPI, telegram_bot: BotApp, data: str
+) -> None:
+    citizen = Citizen(bot_api, 2001)
+    await onboard(citizen)
+    shown = await citizen.press_data(data)
+    assert shown.text in (f"{S.STALE['ru']}\n\n{S.MENU['ru']}", S.MENU["ru"])
+    assert shown.labels == S.MENU_BUTTONS["ru"]
+
+
+async def test_a_button_from_before_onboarding_cannot_skip_consent(
+    bot_api: FakeBotAPI, telegram_bot: BotApp
+) -> None:
+    citizen = Citizen(bot_api, 2002)
+    await citizen.say("/start")
+    await citizen.press("Русский")
+    shown = await citizen.press_data("go:mydata")  # forged: jump past the notice
+    assert shown.text.startswith(S.CONSENT_START["ru"])
+
+
+@pytest.mark.parametrize("content", [
+    {"sticker": {"file_id": "s1", "file_unique_id": "s", "type": "regular", "width": 512,
+                 "height": 512, "is_animated": False, "is_video": False}},
+    {"voice": {"file_id": "v1", "file_unique_id": "v", "duration": 3}},
+    {"photo": [{"file_id": "p1", "file_unique_id": "p", "width": 90, "height": 90}],
+     "caption": "вот фото решения"},
+    {"document": {"file_id": "d1", "file_unique_id": "d", "file_name": "иск.pdf"}},
+    {"location": {"latitude": 51.1, "longitude": 71.4}},
+    {"contact": {"phone_number": "+77010000000", "first_name": "A"}},
+])
+async def test_unsupported_messages_get_a_kind_answer_and_the_screen(
+    bot_api: FakeBotAPI, telegram_bot: BotApp, content: dict
+) -> None:
+    citizen = Citizen(bot_api, 2003)
+    await onboard(citizen)
+    await citizen.press("💻 Онлайн-услуги суда")
+    shown = await citizen.send(**content)
+    assert shown.text == f"{S.MEDIA['ru']}\n\n{S.GUIDES['ru']}"  # kept where they were
+    assert shown.labels[-3:] == S.NAV["ru"]
+
+
+@pytest.mark.parametrize("text", [
+    "x" * 5000,
+    "ᚠ𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ‮ reversed \u200b\u0000 🤷🏽‍♀️" * 40,
+    "<b>not html</b> & {curly} %s",
+    "/",
+    "/unknowncommand with words",
+])
+async def test_long_or_strange_text_is_answered(
+    bot_api: FakeBotAPI, telegram_bot: BotApp, text: str
+) -> None:
+    citizen = Citizen(bot_api, 2004)
+    await onboard(citizen)
+    shown = await citizen.say(text)
+    assert shown.text in (f"{S.TEXT['ru']}\n\n{S.MENU['ru']}", S.MENU["ru"])
+    assert shown.labels == S.MENU_BUTTONS["ru"]
+    assert text not in shown.text  # never echoed back
+
+
+async def test_an_edited_message_is_acknowledged(
+    bot_api: FakeBotAPI, telegram_bot: BotApp
+) -> None:
+    citizen = Citizen(bot_api, 2005)
+    await onboard(citizen)
+    shown = await citizen.edit(1, "/start исправлено")
+    assert shown.text.startswith("Вижу, вы изменили сообщение.")
+    assert shown.text.endswith(S.MENU["ru"])
+
+
+def hold_write_lock(database: str, seconds: float, locked: threading.Event) -> None:
+    """Another process-like writer keeps SQLite's write lock for a while."""
+    connection = sqlite3.connect(database, isolation_level=None)
+    connection.execute("BEGIN EXCLUSIVE")
+    locked.set()
+    time.sleep(seconds)
+    connection.execute("COMMIT")
+    connection.close()
+
+
+async def test_a_briefly_locked_database_only_delays_the_answer(
+    bot_api: FakeBotAPI, telegram_bot: BotApp
+) -> None:
+    citizen = Citizen(bot_api, 2006)
+    await onboard(citizen)
+    locked = threading.Event()
+    holder = threading.Thread(target=hold_write_lock,
+                              args=(telegram_bot.core.engine.url.database, 1.0, locked))
+    holder.start()
+    locked.wait(5)
+    shown = await citizen.press("💻 Онлайн-услуги суда")  # waits within the busy timeout
+    holder.join()
+    assert shown.text == S.GUIDES["ru"]
+    assert (await citizen.press("◀ Назад")).text == S.MENU["ru"]
+
+
+async def test_a_database_locked_too_long_gets_try_again_and_recovers(
+    bot_api: FakeBotAPI, make_settings
+) -> None:
+    app = BotApp(make_settings(telegram_bot_token=bot_api.token,
+                               telegram_api_base=bot_api.base_url,
+                               database_busy_timeout_ms=200))
+    await app.start(polling_timeout=1)
+    try:
+        citizen = Citizen(bot_api, 2007)
+        await onboard(citizen)
+        locked = threading.Event()
+        holder = threading.Thread(target=hold_write_lock,
+                                  args=(app.core.engine.url.database, 1.5, locked))
+        holder.start()
+        locked.wait(5)
+        shown = await citizen.press("💻 Онлайн-услуги суда")
+        assert shown.text == f"{S.BUSY['ru']}\n\n{S.MENU['ru']}"
+        assert shown.labels == S.MENU_BUTTONS["ru"]
+        await asyncio.to_thread(holder.join)
+        shown = await citizen.press("💻 Онлайн-услуги суда")  # the lock is gone: all is well
+        assert shown.text == S.GUIDES["ru"]
+    finally:
+        await app.stop()
+
+
+async def test_a_failing_feature_answers_kindly(
+    bot_api: FakeBotAPI, telegram_bot: BotApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    citizen = Citizen(bot_api, 2008)
+    await onboard(citizen)
+    registry = telegram_bot.core.conversation.registry
+
+    async def broken(_ctx, _argument: str) -> None:
+        raise RuntimeError("a bug in a feature")
+
+    monkeypatch.setitem(registry.actions, "go", broken)
+    shown = await citizen.press("💻 Онлайн-услуги суда")
+    assert shown.text == (
+        "Извините, у нас что-то пошло не так. Попробуйте ещё раз через минуту.\n\n" + S.MENU["ru"]
+    )
+
+
+async def test_webhook_mode_registers_and_refuses_a_wrong_secret(
+    bot_api: FakeBotAPI, make_settings
+) -> None:
+    app = BotApp(make_settings(
+        telegram_bot_token=bot_api.token, telegram_api_base=bot_api.base_url,
+        telegram_mode=TelegramMode.webhook,
+        telegram_webhook_url="https://bot.example.kz/telegram/webhook",
+        telegram_webhook_secret="s3cret-token",
+    ))
+    await app.start()
+    try:
+        (registered,) = bot_api.sent("setWebhook")
+        assert registered["url"] == "https://bot.example.kz/telegram/webhook"
+        assert registered["secret_token"] == "s3cret-token"
+        update = {"update_id": 1, "message": {
+            "message_id": 1, "date": int(time.time()), "text": "/start",
+            "chat": {"id": 2009, "type": "private"},
+            "from": {"id": 2009, "is_bot": False, "first_name": "A", "language_code": "kk"}}}
+        url = f"{app.http_url}/telegram/webhook"
+        async with ClientSession() as http:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 401
+            assert bot_api.outputs(2009) == 0
+            right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            async with http.post(url, json=update, headers=right) as response:
+                assert response.status == 200
+        await bot_api.wait_outputs(2009, 1)
+        assert bot_api.latest(2009).text == S.LANGUAGE_PROMPT_KK_FIRST
+    finally:
+        await app.stop()

@@ -18,19 +18,19 @@ log = logging.getLogger("bot")
 async def _run(settings: Settings) -> None:
     from bot.app import BotApp
 
-    app = BotApp(settings)
-    await app.start()
-    if settings.serves_local_chat:
-        print(f"Local chat: open {app.http_url}/ in a browser (Ctrl+C to stop).", flush=True)
-    if settings.telegram_enabled:
-        print(f"Telegram bot running ({settings.telegram_mode.value}); "
-              f"HTTP server on {app.http_url}.", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signame in ("SIGINT", "SIGTERM"):
+    for signame in ("SIGINT", "SIGTERM"):  # before start: a stop during start is a clean stop
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(getattr(signal, signame), stop.set)
+    app = BotApp(settings)
     try:
+        await app.start()
+        if settings.serves_local_chat:
+            print(f"Local chat: open {app.http_url}/ in a browser (Ctrl+C to stop).", flush=True)
+        if settings.telegram_enabled:
+            print(f"Telegram bot running ({settings.telegram_mode.value}); "
+                  f"HTTP server on {app.http_url}.", flush=True)
         await stop.wait()
     finally:
         await app.stop()

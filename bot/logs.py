@@ -23,4 +23,6 @@ def setup_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # aiogram logs every handled update at INFO; keep that for DEBUG only.
-    logging.getLogger("aiogram.event").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    quiet = max(logging.getLevelName(level), logging.WARNING)
+    logging.getLogger("aiogram.event").setLevel(quiet)
+    logging.getLogger("alembic.runtime.plugins").setLevel(quiet)

@@ -64,6 +64,7 @@ class FakeBotAPI:
         self._changed = asyncio.Condition()
         self._outputs: dict[int, int] = {}
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.base_url = ""
 
     # --- the server -------------------------------------------------------------------------
@@ -81,6 +82,9 @@ class FakeBotAPI:
         return self.base_url
 
     async def stop(self) -> None:
+        async with self._changed:
+            self._closing = True
+            self._changed.notify_all()  # release long polls still waiting
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -110,7 +114,7 @@ class FakeBotAPI:
         async with self._changed:
             while True:
                 pending = [u for u in self._updates if u["update_id"] >= offset]
-                if pending or time.monotonic() >= deadline:
+                if pending or self._closing or time.monotonic() >= deadline:
                     self._updates = [u for u in self._updates if u["update_id"] >= offset]
                     return pending[:100]
                 try:

@@ -40,8 +40,8 @@ $(STAMP): pyproject.toml
 
 # For translators: collect new UI strings from the code and add them to both catalogs.
 extract-messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALES)/messages.pot bot
-	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-wrap --no-location --sort-output -o $(LOCALES)/messages.pot bot
+	$(VENV)/bin/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) $(LOCALES)/*/LC_MESSAGES/*.mo

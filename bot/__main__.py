@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
@@ -20,9 +19,8 @@ async def _run(settings: Settings) -> None:
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signame in ("SIGINT", "SIGTERM"):  # before start: a stop during start is a clean stop
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(getattr(signal, signame), stop.set)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # before start: a stop then is clean too
+        loop.add_signal_handler(signum, stop.set)
     app = BotApp(settings)
     try:
         await app.start()

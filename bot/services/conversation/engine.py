@@ -71,11 +71,7 @@ class Conversation:
             screen = self.render(ctx)
         except Exception:
             log.exception("a feature failed on a %s event", event.kind.value)
-            ctx.notices.clear()
-            ctx.notice(ctx.gettext(FAULT_NOTICE))
-            if ctx.onboarded:
-                ctx.home()
-            screen = self.render(ctx)
+            return [self._fallback_screen(event, FAULT_NOTICE, ctx.visit.profile.language)]
 
         try:
             await self.services.store.save(ctx.visit, CONSENT_VERSION)

@@ -95,13 +95,13 @@ class ConversationStore:
         return Visit(channel, user_id, profile, place, stored=True)
 
     async def save(self, visit: Visit, consent_version: int) -> None:
-        """Write a consenting person to the database; keep anyone else in memory only."""
+        """Write a consenting person to the database; keep anyone else in memory only.
+
+        Saving never deletes: someone asked to agree to a newer notice keeps their stored
+        answers until they say no (then `forget` runs) or agree (then they are updated)."""
         key = (visit.channel, visit.user_id)
         if not visit.consented(consent_version):
             self._remember(key, visit)
-            if visit.stored:
-                await self.forget(visit.channel, visit.user_id, keep_in_memory=True)
-                visit.stored = False
             return
         self._memory.pop(key, None)
         now = utc_now()
@@ -129,10 +129,9 @@ class ConversationStore:
         visit.stored = True
         visit.profile.created_at = visit.profile.created_at or user.created_at
 
-    async def forget(self, channel: str, user_id: str, keep_in_memory: bool = False) -> int:
+    async def forget(self, channel: str, user_id: str) -> int:
         """Delete everything stored about a person. Returns how many database rows went."""
-        if not keep_in_memory:
-            self._memory.pop((channel, user_id), None)
+        self._memory.pop((channel, user_id), None)
         async with self._sessions() as session, session.begin():
             user_ids = select(User.id).where(
                 User.channel == channel, User.channel_user_id == user_id

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
 from bot.services.content import Content, load_content
@@ -31,6 +32,7 @@ class Core:
     settings: Settings
     content: Content
     conversation: Conversation
+    engine: AsyncEngine
 
     @classmethod
     async def build(cls, settings: Settings, migrate: bool | None = None) -> Core:
@@ -40,12 +42,7 @@ class Core:
         content = load_content()
         store = ConversationStore(session_factory(engine), settings.memory_state_limit)
         services = Services(settings=settings, store=store, content=content)
-        services.extra["engine"] = engine
-        return cls(settings, content, Conversation(build_registry(content), services))
-
-    @property
-    def engine(self):
-        return self.conversation.services.extra["engine"]
+        return cls(settings, content, Conversation(build_registry(content), services), engine)
 
     async def close(self) -> None:
         await self.engine.dispose()

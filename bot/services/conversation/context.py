@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.services.conversation.events import Event
 from bot.services.conversation.store import Visit
@@ -24,7 +24,6 @@ class Services:
     settings: Settings
     store: ConversationStore
     content: Content
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,3 +66,15 @@ class Context:
 
     def notice(self, text: str) -> None:
         self.notices.append(text)
+
+    async def forget_person(self) -> None:
+        """Delete all that is stored about this person (answers included) and withdraw their
+        consent: from now on they are remembered in memory only, as someone who declined."""
+        visit = self.visit
+        if visit.stored:
+            await self.services.store.forget(visit.channel, visit.user_id)
+            visit.place.data.clear()
+            visit.stored = False
+        profile = visit.profile
+        profile.consent_version = profile.consent_at = profile.created_at = None
+        profile.declined = True

@@ -8,7 +8,7 @@ whenever they come back, so a button pressed days later, after a restart, still 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 MAX_CHOICE_ID_BYTES = 64  # Telegram's limit for callback data; WhatsApp allows more
 
@@ -41,7 +41,6 @@ class Screen:
     nav: tuple[Choice, ...] = ()  # Back / Main menu / Talk to a person
     notice: str = ""  # a short line shown above the text ("That button is out of date…")
     attachment: Attachment | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def all_choices(self) -> tuple[Choice, ...]:

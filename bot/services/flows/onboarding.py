@@ -76,11 +76,7 @@ def register(registry: Registry) -> None:
             profile.declined = False
             ctx.notice(ctx.gettext("Thank you. You can delete your data at any time."))
         elif answer == "no":
-            if ctx.visit.stored:  # said no to a newer notice: what was kept goes now
-                await ctx.services.store.forget(ctx.visit.channel, ctx.visit.user_id)
-                ctx.visit.stored = False
-            profile.consent_version = profile.consent_at = None
-            profile.declined = True
+            await ctx.forget_person()  # e.g. no to a newer notice: what was kept goes now
             ctx.notice(ctx.gettext(
                 "Understood: nothing about you is saved. Everything to read is open to you."
             ))

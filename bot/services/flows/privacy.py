@@ -52,11 +52,6 @@ def register(registry: Registry) -> None:
         if what != "delete" or not ctx.consented:
             ctx.home()
             return
-        await ctx.services.store.forget(ctx.visit.channel, ctx.visit.user_id)
-        profile = ctx.visit.profile
-        profile.consent_version = profile.consent_at = profile.created_at = None
-        profile.declined = True
-        ctx.visit.place.data.clear()
-        ctx.visit.stored = False
+        await ctx.forget_person()
         ctx.notice(_("Done: your settings and answers are deleted. I keep nothing about you now."))
         ctx.home()

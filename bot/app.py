@@ -19,6 +19,7 @@ from bot.services.conversation import Conversation
 from bot.services.conversation.context import Services
 from bot.services.conversation.store import ConversationStore
 from bot.services.flows import build_registry
+from bot.services.stats import Stats
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import upgrade_to_head
 
@@ -39,9 +40,11 @@ class Core:
         engine = create_engine(settings.database_url, settings.database_busy_timeout_ms)
         if settings.migrate_on_start if migrate is None else migrate:
             await upgrade_to_head(engine)
-        content = load_content()
-        store = ConversationStore(session_factory(engine), settings.memory_state_limit)
-        services = Services(settings=settings, store=store, content=content)
+        content = load_content(settings.content_dir)
+        sessions = session_factory(engine)
+        store = ConversationStore(sessions, settings.memory_state_limit)
+        services = Services(settings=settings, store=store, content=content,
+                            stats=Stats(sessions))
         return cls(settings, content, Conversation(build_registry(content), services), engine)
 
     async def close(self) -> None:

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.sqlite3'}"
+CONTENT_DIR = PROJECT_ROOT / "bot" / "content"
 
 
 class TelegramMode(StrEnum):
@@ -57,6 +58,10 @@ class Settings(BaseSettings):
     call_centre_phone: str = ""
     call_centre_hours: str = ""
     call_centre_checked: str = ""
+
+    # Pathways, sources, drafts, contacts: a lawyer may check an edited copy with
+    # `CONTENT_DIR=/path/to/copy python -m bot content check` before it goes live.
+    content_dir: Path = CONTENT_DIR
 
     # People who did not consent are remembered only in memory; this caps how many at once.
     memory_state_limit: int = Field(default=50_000, ge=100)

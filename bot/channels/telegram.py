@@ -62,7 +62,7 @@ class TelegramPresenter:
         for screen in screens:
             await bot.send_message(chat_id, _fit(screen.full_text()),
                                    reply_markup=self.keyboard(screen))
-            await self._send_attachment(bot, chat_id, screen)
+            await self._send_attachments(bot, chat_id, screen)
 
     async def replace(self, bot: Bot, message: Message | None, chat_id: int,
                       screens: list[Screen]) -> None:
@@ -70,7 +70,7 @@ class TelegramPresenter:
         edited (too old, deleted, unchanged) or when the screen carries a file."""
         first, rest = screens[0], screens[1:]
         edited = False
-        if message is not None and first.attachment is None:
+        if message is not None and not first.attachments:
             try:
                 await bot.edit_message_text(
                     text=_fit(first.full_text()), chat_id=chat_id,
@@ -84,11 +84,10 @@ class TelegramPresenter:
         await self.send(bot, chat_id, rest)
 
     @staticmethod
-    async def _send_attachment(bot: Bot, chat_id: int, screen: Screen) -> None:
-        if screen.attachment is None:
-            return
-        file = BufferedInputFile(screen.attachment.content, filename=screen.attachment.filename)
-        await bot.send_document(chat_id, file, caption=screen.attachment.caption or None)
+    async def _send_attachments(bot: Bot, chat_id: int, screen: Screen) -> None:
+        for attachment in screen.attachments:
+            file = BufferedInputFile(attachment.content, filename=attachment.filename)
+            await bot.send_document(chat_id, file, caption=attachment.caption or None)
 
 
 def _button_label(label: str, short: str | None) -> str:

@@ -9,28 +9,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.services.bilingual import Bilingual
+from bot.services.explorer.model import DraftTemplate, Pathway, Rates, Source
+
+__all__ = ["Bilingual", "Content", "ContentError", "Topic", "load_content"]
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
-
-
-class Bilingual(BaseModel):
-    """A text written in both languages. Neither may be empty."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    kk: str
-    ru: str
-
-    @field_validator("kk", "ru")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("must not be empty")
-        return value
-
-    def __call__(self, language: str) -> str:
-        return self.kk if language == "kk" else self.ru
 
 
 class Topic(BaseModel):
@@ -67,6 +53,10 @@ class Content(BaseModel):
     model_config = ConfigDict(frozen=True)
     topics: tuple[Topic, ...]
     contacts: tuple[Contact, ...]
+    sources: dict[str, Source] = {}
+    pathways: dict[str, Pathway] = {}
+    drafts: dict[str, DraftTemplate] = {}
+    rates: Rates | None = None
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((topic for topic in self.topics if topic.id == topic_id), None)
@@ -91,6 +81,10 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     data = {
         "topics": _read(directory / "topics.yaml").get("topics", []),
         "contacts": _read(directory / "contacts.yaml").get("contacts", []),
+        "sources": _merge_sources(directory / "sources"),
+        "pathways": _by_id(directory / "pathways"),
+        "drafts": _by_id(directory / "drafts"),
+        "rates": _read(directory / "rates.yaml") or None,
     }
     try:
         content = Content.model_validate(data)
@@ -99,4 +93,57 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     ids = [topic.id for topic in content.topics]
     if len(ids) != len(set(ids)):
         raise ContentError("topics.yaml repeats a topic id")
+    problems = cross_references(content)
+    if problems:
+        raise ContentError("content in {} does not fit together:\n{}".format(
+            directory, "\n".join(problems)))
     return content
+
+
+def _merge_sources(folder: Path) -> dict:
+    """All `sources/*.yaml` files as one table; an id may be defined only once."""
+    merged: dict = {}
+    for path in sorted(folder.glob("*.yaml")):
+        for key, value in (_read(path).get("sources") or {}).items():
+            if key in merged:
+                raise ContentError(f"{path}: source {key!r} is defined twice")
+            merged[key] = value
+    return merged
+
+
+def _by_id(folder: Path) -> dict:
+    """Files named after their `id` (`family.divorce.yaml` holds `id: family.divorce`)."""
+    items: dict = {}
+    for path in sorted(folder.glob("*.yaml")):
+        data = _read(path)
+        if data.get("id") != path.stem:
+            raise ContentError(f"{path}: `id` must be {path.stem!r}, like the file name")
+        items[path.stem] = data
+    return items
+
+
+def cross_references(content: Content) -> list[str]:
+    """What the schema alone cannot see: ids that point at nothing."""
+    problems = []
+    pathway_topics = {topic.id for topic in content.topics_of("pathway")}
+    guides = {topic.id for topic in content.topics_of("guide")}
+    for pathway_id, pathway in content.pathways.items():
+        if pathway_id not in pathway_topics:
+            problems.append(f"pathway {pathway_id}: not a pathway id in topics.yaml")
+        for outcome_id, outcome in pathway.outcomes.items():
+            where = f"pathway {pathway_id}, outcome {outcome_id}"
+            for cited in outcome.cited():
+                if cited not in content.sources:
+                    problems.append(f"{where}: unknown source {cited!r}")
+            problems += [f"{where}: {item.source!r} is not confirmed (confidence L), so the "
+                         "statement needs `check: true`"
+                         for item in outcome.checked_items()
+                         if item.source in content.sources and not item.check
+                         and content.sources[item.source].confidence == "L"]
+            if outcome.draft and outcome.draft not in content.drafts:
+                problems.append(f"{where}: unknown draft {outcome.draft!r}")
+            if outcome.online and outcome.online.guide and outcome.online.guide not in guides:
+                problems.append(f"{where}: unknown guide {outcome.online.guide!r}")
+    if content.rates and content.rates.mrp_source not in content.sources:
+        problems.append(f"rates.yaml: unknown source {content.rates.mrp_source!r}")
+    return problems

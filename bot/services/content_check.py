@@ -22,11 +22,16 @@ from bot.services.conversation import Event, EventKind, Screen
 from bot.services.conversation.context import CONSENT_VERSION, Context
 from bot.services.conversation.engine import STALE_NOTICE
 from bot.services.conversation.store import Place, Profile, Visit
+from bot.services.explorer.check import PathwayWalker, static_problems
 from bot.services.i18n import LANGUAGES, LOCALES_DIR, gettext_for
 
 MAX_WORDS = 110
 NAV_LABEL_LIMIT = 20  # WhatsApp reply buttons
 OPTION_LABEL_LIMIT = 24  # WhatsApp list rows
+# Screens meant to be long: the whole plan as one message to forward. Telegram allows 4096
+# characters in a message.
+LONG_SCREENS = {"share"}
+LONG_SCREEN_CHARS = 4000
 # Screens a person meets only when the conversation sends them there (not by a button).
 REACHED_WITHOUT_BUTTON = {"consent_needed"}
 # Who walks the screens, and where each starts: a newcomer who has no language yet, one who
@@ -96,7 +101,10 @@ def check_screens(result: WalkResult, registry) -> list[str]:
         if not screen.text.strip():
             problems.append(f"{where}: empty text")
         body = screen.text  # the notice belongs to the event, not to the screen
-        if words(body) > MAX_WORDS:
+        if ref.split(":")[0] in LONG_SCREENS:
+            if len(body) > LONG_SCREEN_CHARS:
+                problems.append(f"{where}: {len(body)} characters (at most {LONG_SCREEN_CHARS})")
+        elif words(body) > MAX_WORDS:
             problems.append(f"{where}: {words(body)} words (at most {MAX_WORDS})")
         ids = {choice.id for choice in screen.all_choices}
         if not ids:
@@ -157,6 +165,11 @@ async def run_check() -> list[str]:
         core = await Core.build(settings, migrate=True)  # content errors stop here, named
         try:
             result = await walk(core)
+            problems += static_problems(core.content)
+            walker = PathwayWalker(core.conversation)
+            await walker.walk_all()
+            result.screens.update(walker.screens)
+            problems += walker.problems
             problems += check_screens(result, core.conversation.registry)
         finally:
             await core.close()

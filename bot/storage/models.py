@@ -79,3 +79,19 @@ class ConversationState(Base):
     updated_at: Mapped[datetime]
 
     user: Mapped[User] = relationship(back_populates="state")
+
+
+class ExplorerEvent(Base):
+    """One step in the Solution Explorer, for the staff statistics: a pathway started, a plan
+    reached, "was this clear?" answered. Anonymous on purpose — no user id, no answers — so it
+    may be kept for everyone, including people who declined to have their data saved."""
+
+    __tablename__ = "explorer_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(2))
+    pathway: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # started | question | plan | feedback | draft
+    detail: Mapped[str | None] = mapped_column(String(64))  # outcome, question id, up / down

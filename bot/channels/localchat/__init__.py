@@ -16,8 +16,8 @@ def screen_as_dict(screen: Screen) -> dict[str, Any]:
         "text": screen.text,
         "choices": [{"id": c.id, "label": c.label} for c in screen.choices],
         "nav": [{"id": c.id, "label": c.label} for c in screen.nav],
-        "attachment": (
-            {"filename": screen.attachment.filename, "mime_type": screen.attachment.mime_type}
-            if screen.attachment else None
-        ),
+        "attachments": [
+            {"filename": item.filename, "mime_type": item.mime_type, "size": len(item.content)}
+            for item in screen.attachments
+        ],
     }

@@ -21,8 +21,7 @@ def draw(screen: Screen) -> str:
     lines.append("")
     for number, choice in enumerate(screen.all_choices, start=1):
         lines.append(f"  [{number}] {choice.label}")
-    if screen.attachment:
-        lines.append(f"  (file: {screen.attachment.filename})")
+    lines.extend(f"  (file: {item.filename})" for item in screen.attachments)
     return "\n".join(lines)
 
 

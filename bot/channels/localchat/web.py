@@ -1,12 +1,15 @@
 """The local web chat at http://127.0.0.1:8080: the same screens and buttons a citizen sees.
 
-Each browser gets a random id in a cookie; that id is the "user" of the `web` channel.
+Each browser gets a random id in a cookie; that id is the "user" of the `web` channel. Files a
+screen carries (a draft as PDF and DOCX) are kept in memory for that browser only, until its
+next files, and downloaded from /chat/file/<n>.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from collections import OrderedDict
 from pathlib import Path
 
 from aiohttp import web
@@ -14,11 +17,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.channels.localchat import screen_as_dict
 from bot.services.conversation import Conversation, Event, EventKind
+from bot.services.conversation.screens import Attachment
 
 CHANNEL = "web"
 COOKIE = "local_chat"
 MAX_TEXT = 10_000
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+FILE_KEEPERS = 1_000  # browsers whose latest files are kept
 
 
 def add_routes(app: web.Application, conversation: Conversation) -> None:
@@ -43,10 +48,27 @@ def add_routes(app: web.Application, conversation: Conversation) -> None:
         except (json.JSONDecodeError, TypeError, ValueError, AttributeError):
             raise web.HTTPBadRequest(text="expected {kind, value}") from None
         screens = await conversation.handle(event)
+        made = [item for screen in screens for item in screen.attachments]
+        if made:
+            files[user_id] = made
+            files.move_to_end(user_id)
+            while len(files) > FILE_KEEPERS:
+                files.popitem(last=False)
         return web.json_response({"screens": [screen_as_dict(s) for s in screens]})
 
+    async def download(request: web.Request) -> web.Response:
+        kept = files.get(request.cookies.get(COOKIE, ""), [])
+        index = request.match_info["index"]
+        if not index.isdigit() or int(index) >= len(kept):
+            raise web.HTTPNotFound(text="this file is no longer here: make it again in the chat")
+        item = kept[int(index)]
+        return web.Response(body=item.content, content_type=item.mime_type, headers={
+            "Content-Disposition": f'attachment; filename="{item.filename}"'})
+
+    files: OrderedDict[str, list[Attachment]] = OrderedDict()
     app.router.add_get("/", show_page)
     app.router.add_post("/chat/api/event", take_event)
+    app.router.add_get("/chat/file/{index}", download)
 
 
 def _event(user_id: str, body: dict, accept_language: str | None) -> Event:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.services.conversation.events import Event
+from bot.services.conversation.screens import Attachment
 from bot.services.conversation.store import Visit
 from bot.services.i18n import Gettext, gettext_for
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services.content import Content
     from bot.services.conversation.store import ConversationStore
+    from bot.services.stats import Stats
 
 CONSENT_VERSION = 1  # raise it when the notice's meaning changes: everyone is asked again
 
@@ -24,6 +26,7 @@ class Services:
     settings: Settings
     store: ConversationStore
     content: Content
+    stats: Stats
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Context:
     visit: Visit
     services: Services
     notices: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)  # files made by this event
 
     @property
     def language(self) -> str:

@@ -95,6 +95,8 @@ class Conversation:
         elif event.kind is EventKind.edited:
             ctx.notice(ctx.gettext(EDITED_NOTICE))
         self._guard_onboarding(ctx)
+        for hook in self.registry.after_event:
+            hook(ctx)
 
     async def _on_choice(self, ctx: Context, choice: str) -> None:
         verb, argument = split_ref(choice)
@@ -162,7 +164,7 @@ class Conversation:
             choices=tuple(options),
             nav=tuple(nav),
             notice="\n".join(ctx.notices),
-            attachment=view.attachment,
+            attachments=tuple(ctx.attachments),
         )
 
     def _page(self, ctx: Context, options: list[Choice]) -> list[Choice]:

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.services.conversation.screens import Attachment, Choice
+from bot.services.conversation.screens import Choice
 
 if TYPE_CHECKING:
     from bot.services.conversation.context import Context, Services
@@ -26,7 +26,6 @@ class View:
     back: bool = True
     menu: bool = True
     human: bool = True
-    attachment: Attachment | None = None
 
 
 class Access:
@@ -42,6 +41,7 @@ ScreenFn = Callable[["Context", str], View]
 ArgumentCheck = Callable[["Services", str], bool]
 ActionFn = Callable[["Context", str], Awaitable[None]]
 TextFn = Callable[["Context", str], Awaitable[bool]]
+HookFn = Callable[["Context"], None]
 
 
 def no_argument(_services: Services, argument: str) -> bool:
@@ -63,6 +63,7 @@ class Registry:
     commands: dict[str, ActionFn] = field(default_factory=dict)
     text_inputs: dict[str, TextFn] = field(default_factory=dict)
     deep_links: dict[str, str] = field(default_factory=dict)  # "family-alimony" -> screen ref
+    after_event: list[HookFn] = field(default_factory=list)  # run once the person has moved
 
     def screen(self, name: str, access: str = Access.public,
                accepts: ArgumentCheck = no_argument) -> Callable[[ScreenFn], ScreenFn]:

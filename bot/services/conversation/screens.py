@@ -40,7 +40,7 @@ class Screen:
     choices: tuple[Choice, ...] = ()  # the screen's own options, at most a page of them
     nav: tuple[Choice, ...] = ()  # Back / Main menu / Talk to a person
     notice: str = ""  # a short line shown above the text ("That button is out of date…")
-    attachment: Attachment | None = None
+    attachments: tuple[Attachment, ...] = ()  # files sent after the text (PDF, DOCX, .ics)
 
     @property
     def all_choices(self) -> tuple[Choice, ...]:

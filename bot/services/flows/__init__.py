@@ -2,12 +2,20 @@
 
 from bot.services.content import Content
 from bot.services.conversation.registry import Registry
-from bot.services.flows import help_from_people, menu, navigation, onboarding, privacy, topics
+from bot.services.flows import (
+    explorer,
+    help_from_people,
+    menu,
+    navigation,
+    onboarding,
+    privacy,
+    topics,
+)
 
 
 def build_registry(content: Content) -> Registry:
     registry = Registry()
-    for feature in (navigation, onboarding, menu, help_from_people, topics, privacy):
+    for feature in (navigation, onboarding, menu, help_from_people, topics, explorer, privacy):
         feature.register(registry)
-    topics.register_deep_links(registry, content.topics)
+    topics.register_deep_links(registry, content)
     return registry

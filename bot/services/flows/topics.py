@@ -1,12 +1,13 @@
 """The claim categories and digital guides, listed from the taxonomy.
 
-The step-by-step pathways and guides are separate features still being written; until a topic
-has one, its screen says so plainly and shows the way to a person instead of pretending.
+A claim category with a pathway opens it (`path:<id>`, see flows/explorer.py). A topic whose
+step-by-step help is still being written says so plainly and shows the way to a person instead
+of pretending.
 """
 
 from __future__ import annotations
 
-from bot.services.content import Topic
+from bot.services.content import Content, Topic
 from bot.services.conversation.context import Context
 from bot.services.conversation.registry import Access, Registry, View
 from bot.services.conversation.screens import Choice
@@ -37,7 +38,7 @@ def register(registry: Registry) -> None:
         )
 
     @registry.screen("topic", accepts=lambda services, topic_id: bool(
-        services.content.topic(topic_id)))
+        services.content.topic(topic_id)) and topic_id not in services.content.pathways)
     def topic(ctx: Context, topic_id: str) -> View:
         _ = ctx.gettext
         title = ctx.services.content.topic(topic_id).title(ctx.language)
@@ -63,14 +64,21 @@ def register(registry: Registry) -> None:
         )
 
 
-def register_deep_links(registry: Registry, topics: list[Topic] | tuple[Topic, ...]) -> None:
-    """`/start family-alimony` opens that topic; service ids open their screens."""
-    for item in topics:
-        registry.deep_links[item.deep_link] = SERVICE_SCREENS.get(item.id, f"topic:{item.id}")
+def register_deep_links(registry: Registry, content: Content) -> None:
+    """`/start family-alimony` opens that pathway or topic; service ids open their screens."""
+    for item in content.topics:
+        registry.deep_links[item.deep_link] = SERVICE_SCREENS.get(item.id, topic_ref(item,
+                                                                                      content))
+
+
+def topic_ref(item: Topic, content: Content) -> str:
+    return f"path:{item.id}" if item.id in content.pathways else f"topic:{item.id}"
 
 
 def _topic_choices(ctx: Context, kind: str) -> list[Choice]:
+    content = ctx.services.content
     return [
-        Choice(f"go:topic:{item.id}", item.title(ctx.language), item.label(ctx.language))
-        for item in ctx.services.content.topics_of(kind)
+        Choice(f"go:{topic_ref(item, content)}", item.title(ctx.language),
+               item.label(ctx.language))
+        for item in content.topics_of(kind)
     ]

@@ -49,3 +49,11 @@ async def telegram_bot(
     await app.start(polling_timeout=1)
     yield app
     await app.stop()
+
+
+@pytest.fixture
+async def local_chat(make_settings: SettingsFactory) -> AsyncIterator[BotApp]:
+    app = BotApp(make_settings())  # no token: the local chat is served
+    await app.start()
+    yield app
+    await app.stop()

@@ -44,7 +44,7 @@ def test_kazakh_is_kazakh_and_russian_is_russian() -> None:
     """A cheap guard against pasting one language into the other catalog."""
     kazakh_letters = set("әғқңөұүһі")
     for message in catalog("kk"):
-        if message.id and len(message.string) > 25:
+        if message.id and len(re.sub(r"{\w+}", "", message.string)) > 25:
             assert kazakh_letters & set(message.string.lower()), message.string
     for message in catalog("ru"):
         assert not kazakh_letters & set(message.string.lower()), message.string

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import ClientSession, CookieJar
@@ -13,14 +12,6 @@ from aiohttp import ClientSession, CookieJar
 from bot.app import BotApp, Core
 from bot.channels.localchat.terminal import chat
 from tests import screens as S
-
-
-@pytest.fixture
-async def local_chat(make_settings) -> AsyncIterator[BotApp]:
-    app = BotApp(make_settings())  # no token: the local chat is served
-    await app.start()
-    yield app
-    await app.stop()
 
 
 class WebCitizen:

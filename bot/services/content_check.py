@@ -51,7 +51,17 @@ def words(text: str) -> int:
 
 
 async def walk(core) -> WalkResult:
-    """Press every button on every reachable screen, for each language and consent answer."""
+    """Press every button on every reachable screen, for each language and consent answer;
+    then play every path of every pathway to its plan (see explorer/check.py)."""
+    result = await _press_every_button(core)
+    walker = PathwayWalker(core.conversation)
+    await walker.walk_all()
+    result.screens.update(walker.screens)
+    result.problems += walker.problems
+    return result
+
+
+async def _press_every_button(core) -> WalkResult:
     result = WalkResult()
     conversation = core.conversation
     people = itertools.count()
@@ -164,12 +174,8 @@ async def run_check() -> list[str]:
                                  telegram_bot_token="")
         core = await Core.build(settings, migrate=True)  # content errors stop here, named
         try:
-            result = await walk(core)
             problems += static_problems(core.content)
-            walker = PathwayWalker(core.conversation)
-            await walker.walk_all()
-            result.screens.update(walker.screens)
-            problems += walker.problems
+            result = await walk(core)
             problems += check_screens(result, core.conversation.registry)
         finally:
             await core.close()

@@ -141,6 +141,8 @@ class FakeBotAPI:
     async def _api_sendDocument(self, params: dict) -> dict:
         chat_id = int(params["chat_id"])
         document = params.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):
+            document = params.get(document.removeprefix("attach://"))  # aiogram's multipart
         info = {"file_id": f"file{next(self._message_ids)}", "file_unique_id": "u",
                 "file_name": getattr(document, "filename", "file"),
                 "content": document.file.read() if hasattr(document, "file") else b""}

@@ -23,7 +23,7 @@ from bot.services.explorer.progress import SKIPPED, UNSURE
 from bot.services.i18n import LANGUAGES, gettext_for
 
 SAMPLE_AMOUNT = "500 000"
-PLACEHOLDERS = {"court", "your_name", "your_address", "other_name", "other_address", "amount",
+FILLABLE = {"court", "your_name", "your_address", "other_name", "other_address", "amount",
                 "today"}
 
 
@@ -61,7 +61,7 @@ def _paths_from(pathway: Pathway, node: str, answered: tuple, seen: frozenset
 
 
 def static_problems(content: Content) -> list[str]:
-    """Nodes nobody can reach, loops, and draft placeholders that would not be filled."""
+    """Nodes nobody can reach, loops, and draft blanks that would not be filled."""
     problems = []
     for pathway_id, pathway in content.pathways.items():
         reached = {pathway.start}
@@ -85,19 +85,23 @@ def static_problems(content: Content) -> list[str]:
             for section in group:
                 for language in LANGUAGES:
                     for name in re.findall(r"{([^{}]*)}", section.text(language)):
-                        if name not in PLACEHOLDERS:
-                            problems.append(f"draft {draft_id}: unknown placeholder {{{name}}}")
+                        if name not in FILLABLE:
+                            problems.append(f"draft {draft_id}: unknown blank {{{name}}}")
     return problems
 
 
 class PathwayWalker:
-    """Plays paths through the real conversation engine and keeps the screens it met."""
+    """Plays paths through the real conversation engine and keeps the screens it met.
+
+    A plan's extra buttons (dates, amount, the forwarded plan, the draft) are followed the first
+    time each plan is reached in each language: other paths to it only repeat the same files."""
 
     def __init__(self, conversation) -> None:
         self.conversation = conversation
         self.screens: dict[tuple[str, str, str], Screen] = {}
         self.problems: list[str] = []
         self._people = 0
+        self._plans_explored: set[tuple[str, str]] = set()  # (pathway/outcome, language)
 
     async def walk_all(self) -> None:
         for pathway in self.conversation.services.content.pathways.values():
@@ -147,7 +151,9 @@ class PathwayWalker:
             if screen.name != f"plan:{base}/{page}":
                 self.problems.append(f"{where}: expected plan page {page}, got {screen.name}")
                 return shown
-            await self._follow_plan_buttons(screen, base, press, type_text)
+            if (base, language) not in self._plans_explored:
+                await self._follow_plan_buttons(screen, base, press, type_text)
+        self._plans_explored.add((base, language))
         return shown
 
     async def _follow_plan_buttons(self, screen: Screen, base: str, press, type_text) -> None:

@@ -121,8 +121,8 @@ class PlanWriter:
         if duty.kind == "percent" and result.amount is None:
             lines.append(_("Press “Enter the amount” and I will count it."))
         elif duty.kind == "percent":
-            lines.append(_("{percent} % of {claim} = {duty}.").format(
-                percent=_number(duty.percent, self.language),
+            lines.append(_("{percent} of {claim} = {duty}.").format(
+                percent=f"{_number(duty.percent, self.language)} %",
                 claim=format_tenge(self.claim_amount, self.language),
                 duty=format_tenge(result.amount, self.language)))
             if result.capped:

@@ -42,6 +42,13 @@ class Person:
         self.screen = (await self.core.conversation.handle(event))[-1]
         return self.screen
 
+    async def answer(self, *answers: str) -> Screen:
+        """Start the divorce pathway afresh and give these answers ("question/value")."""
+        await self.press(f"start:{DIVORCE}")
+        for answer in answers:
+            await self.press(f"ans:{DIVORCE}/{answer}")
+        return self.screen
+
     @property
     def labels(self) -> list[str]:
         return [c.label for c in self.screen.all_choices]
@@ -91,10 +98,7 @@ async def test_leave_and_continue_days_later_from_the_menu(make_settings) -> Non
 
 async def test_back_changes_one_answer_and_keeps_the_others(core: Core) -> None:
     person = await agreed_person(core)
-    await person.press(f"start:{DIVORCE}")
-    await person.press(f"ans:{DIVORCE}/agree/no")
-    await person.press(f"ans:{DIVORCE}/baby/no")
-    shown = await person.press(f"ans:{DIVORCE}/property/no")
+    shown = await person.answer("agree/no", "baby/no", "property/no")
     assert shown.name == f"summary:{DIVORCE}"
     assert "• Согласие супруга: Нет, не согласен(на)" in shown.text
     assert "• Раздел имущества: Нет" in shown.text
@@ -120,10 +124,7 @@ async def test_back_changes_one_answer_and_keeps_the_others(core: Core) -> None:
 
 async def test_summary_then_plan_pages_then_start_over(core: Core) -> None:
     person = await agreed_person(core, "kk")
-    await person.press(f"start:{DIVORCE}")
-    await person.press(f"ans:{DIVORCE}/agree/yes")
-    await person.press(f"ans:{DIVORCE}/children/no")
-    shown = await person.press(f"ans:{DIVORCE}/claims/no")
+    shown = await person.answer("agree/yes", "children/no", "claims/no")
     assert shown.text.startswith("Жауаптарыңыз:")
     shown = await person.press_label("✅ Жоспарымды көрсету")
     assert shown.name == f"plan:{DIVORCE}/registry/1"
@@ -160,9 +161,7 @@ async def test_not_sure_explains_and_leads_on_or_to_a_person(core: Core) -> None
 
 async def test_deadline_dates_and_the_duty_sum_from_what_the_person_types(core: Core) -> None:
     person = await agreed_person(core)
-    await person.press(f"start:{DIVORCE}")
-    for answer in ("agree/no", "baby/no", "property/yes"):
-        await person.press(f"ans:{DIVORCE}/{answer}")
+    await person.answer("agree/no", "baby/no", "property/yes")
     await person.press(f"plan:{DIVORCE}")
     shown = await person.press(f"go:plan:{DIVORCE}/court_property/3")
     assert "Посчитать мои сроки" in shown.text
@@ -185,9 +184,7 @@ async def test_deadline_dates_and_the_duty_sum_from_what_the_person_types(core: 
 
 async def test_feedback_is_counted_once_per_plan_without_the_person(core: Core) -> None:
     person = await agreed_person(core)
-    await person.press(f"start:{DIVORCE}")
-    for answer in ("agree/yes", "children/no", "claims/no"):
-        await person.press(f"ans:{DIVORCE}/{answer}")
+    await person.answer("agree/yes", "children/no", "claims/no")
     await person.press(f"plan:{DIVORCE}")
     shown = await person.press(f"go:plan:{DIVORCE}/registry/5")  # the last: no deadlines
     assert "Было понятно?" in shown.text
@@ -206,9 +203,7 @@ async def test_feedback_is_counted_once_per_plan_without_the_person(core: Core) 
 
 async def test_names_typed_for_a_draft_are_sent_and_not_kept(core: Core) -> None:
     person = await agreed_person(core)
-    await person.press(f"start:{DIVORCE}")
-    for answer in ("agree/no", "baby/no", "property/no"):
-        await person.press(f"ans:{DIVORCE}/{answer}")
+    await person.answer("agree/no", "baby/no", "property/no")
     await person.press(f"plan:{DIVORCE}")
     await person.press(f"go:draft:{DIVORCE}/court")
     await person.press_label("✍️ Вписать имена")
@@ -228,9 +223,7 @@ async def test_names_typed_for_a_draft_are_sent_and_not_kept(core: Core) -> None
 
 async def test_names_are_dropped_when_the_person_walks_away_from_the_draft(core: Core) -> None:
     person = await agreed_person(core)
-    await person.press(f"start:{DIVORCE}")
-    for answer in ("agree/no", "baby/no", "property/no"):
-        await person.press(f"ans:{DIVORCE}/{answer}")
+    await person.answer("agree/no", "baby/no", "property/no")
     await person.press(f"go:field:{DIVORCE}/court/0")
     await person.say("Иванова Мария Петровна")
     await person.press("menu")

@@ -162,7 +162,7 @@ def check_catalogs(root: Path | None = None) -> list[str]:
                 problems.append(f"{language}: no translation for {message_id!r}")
             elif entry.fuzzy:
                 problems.append(f"{language}: fuzzy translation for {message_id!r}")
-        # What `pybabel compile` refuses (e.g. a "%" read as a printf placeholder) fails here
+        # What `pybabel compile` refuses (e.g. a "%" read as a printf format) fails here
         # too, so nobody meets it first on a fresh machine.
         for message, errors in catalog.check():
             problems += [f"{language}: {message.id!r}: {error}" for error in errors]

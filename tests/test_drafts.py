@@ -21,11 +21,11 @@ REQUIRED = {"divorce_claim", "alimony_order", "debt_claim", "court_order_objecti
             "consumer_claim", "labour_claim", "fine_complaint"}
 
 
-def _read_pdf(content: bytes) -> str:
+def read_pdf(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
 
 
-def _read_docx(content: bytes) -> str:
+def read_docx(content: bytes) -> str:
     return "\n".join(paragraph.text for paragraph in docx.Document(io.BytesIO(content)).paragraphs)
 
 
@@ -34,7 +34,7 @@ def _files(template_id: str, language: str, answers: dict, fields: dict, amount=
     draft = fill(template, language, answers, fields, TODAY, amount,
                  ["https://adilet.zan.kz/rus/docs/K1500000377"])
     pdf, word = draft_files(template, draft, language)
-    return draft, _read_pdf(pdf.content), _read_docx(word.content), (pdf, word)
+    return draft, read_pdf(pdf.content), read_docx(word.content), (pdf, word)
 
 
 def test_the_issue_s_seven_drafts_exist() -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date
@@ -44,8 +46,8 @@ class FilledDraft:
 
 
 def fill(template: DraftTemplate, language: str, answers: dict[str, str],
-         fields: dict[str, str], today: date, amount=None, sources: list[str] = ()
-         ) -> FilledDraft:
+         fields: dict[str, str], today: date, amount: Decimal | None = None,
+         sources: Sequence[str] = ()) -> FilledDraft:
     """The template's paragraphs that match the answers, with the blanks filled in."""
     _ = gettext_for(language)
     values = {name: clean_field(fields.get(name, "")) or BLANK for name in

@@ -4,6 +4,7 @@ clear message instead of a half-translated screen."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -12,7 +13,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.services.bilingual import Bilingual
-from bot.services.explorer.model import DraftTemplate, Pathway, Rates, Source
+from bot.services.explorer.model import (
+    DraftTemplate,
+    Duty,
+    Pathway,
+    Rates,
+    Source,
+    Statement,
+)
+from bot.services.glossary.model import Glossary
+from bot.services.guides.model import Guide
 
 __all__ = ["Bilingual", "Content", "ContentError", "Topic", "load_content"]
 
@@ -49,6 +59,14 @@ class Contact(LegalSource):
     text: Bilingual
 
 
+class IntentExamples(BaseModel):
+    """What people type when they need one topic: training for the text classifier."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kk: tuple[str, ...] = ()
+    ru: tuple[str, ...] = ()
+
+
 class Content(BaseModel):
     model_config = ConfigDict(frozen=True)
     topics: tuple[Topic, ...]
@@ -57,6 +75,9 @@ class Content(BaseModel):
     pathways: dict[str, Pathway] = {}
     drafts: dict[str, DraftTemplate] = {}
     rates: Rates | None = None
+    guides: dict[str, Guide] = {}
+    glossary: Glossary | None = None
+    examples: dict[str, IntentExamples] = {}  # intent id (a topic id or "unknown") -> texts
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((topic for topic in self.topics if topic.id == topic_id), None)
@@ -85,6 +106,9 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         "pathways": _by_id(directory / "pathways"),
         "drafts": _by_id(directory / "drafts"),
         "rates": _read(directory / "rates.yaml") or None,
+        "guides": _by_id(directory / "guides"),
+        "glossary": _read_optional(directory / "glossary.yaml") or None,
+        "examples": _merge_examples(directory / "understanding"),
     }
     try:
         content = Content.model_validate(data)
@@ -100,6 +124,23 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     return content
 
 
+def _read_optional(path: Path) -> dict:
+    return _read(path) if path.exists() else {}
+
+
+def _merge_examples(folder: Path) -> dict:
+    """All `understanding/*.yaml` files as one table; one intent's examples may span files."""
+    merged: dict[str, dict[str, list]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        for intent, by_language in (_read(path).get("examples") or {}).items():
+            if not isinstance(by_language, dict):
+                raise ContentError(f"{path}: {intent}: expected `kk:` and `ru:` lists")
+            into = merged.setdefault(intent, {"kk": [], "ru": []})
+            for language, texts in by_language.items():
+                into.setdefault(language, []).extend(texts or [])
+    return merged
+
+
 def _merge_sources(folder: Path) -> dict:
     """All `sources/*.yaml` files as one table; an id may be defined only once."""
     merged: dict = {}
@@ -112,7 +153,8 @@ def _merge_sources(folder: Path) -> dict:
 
 
 def _by_id(folder: Path) -> dict:
-    """Files named after their `id` (`family.divorce.yaml` holds `id: family.divorce`)."""
+    """Files named after their `id` (`family.divorce.yaml` holds `id: family.divorce`); a
+    folder that is not there yet holds nothing."""
     items: dict = {}
     for path in sorted(folder.glob("*.yaml")):
         data = _read(path)
@@ -135,15 +177,51 @@ def cross_references(content: Content) -> list[str]:
             for cited in outcome.cited():
                 if cited not in content.sources:
                     problems.append(f"{where}: unknown source {cited!r}")
-            problems += [f"{where}: {item.source!r} is not confirmed (confidence L), so the "
-                         "statement needs `check: true`"
-                         for item in outcome.checked_items()
-                         if item.source in content.sources and not item.check
-                         and content.sources[item.source].confidence == "L"]
+            problems += _unconfirmed(content, where, outcome.checked_items())
             if outcome.draft and outcome.draft not in content.drafts:
                 problems.append(f"{where}: unknown draft {outcome.draft!r}")
             if outcome.online and outcome.online.guide and outcome.online.guide not in guides:
                 problems.append(f"{where}: unknown guide {outcome.online.guide!r}")
     if content.rates and content.rates.mrp_source not in content.sources:
         problems.append(f"rates.yaml: unknown source {content.rates.mrp_source!r}")
+    problems += [f"topics.yaml: {topic.id} has no {topic.kind} file ({topic.kind}s/{topic.id}.yaml)"
+                 for topic in content.topics
+                 if (topic.kind == "pathway" and topic.id not in content.pathways)
+                 or (topic.kind == "guide" and topic.id not in content.guides)]
+    problems += [f"understanding: examples for {intent!r}, which is not a topic id or 'unknown'"
+                 for intent in content.examples
+                 if intent != "unknown" and content.topic(intent) is None]
+    return problems + _guide_references(content) + _glossary_references(content)
+
+
+def _guide_references(content: Content) -> list[str]:
+    problems = []
+    topic_ids = {topic.id for topic in content.topics}
+    guide_topics = {topic.id for topic in content.topics_of("guide")}
+    for guide_id, guide in content.guides.items():
+        where = f"guide {guide_id}"
+        if guide_id not in guide_topics:
+            problems.append(f"{where}: not a guide id in topics.yaml")
+        problems += [f"{where}: unknown source {cited!r}" for cited in guide.cited()
+                     if cited not in content.sources]
+        problems += _unconfirmed(content, where, [step for step in guide.steps if step.source])
+        problems += [f"{where}: `related` names unknown topic {topic!r}"
+                     for topic in guide.related if topic not in topic_ids]
     return problems
+
+
+def _glossary_references(content: Content) -> list[str]:
+    if content.glossary is None:
+        return []
+    return [f"glossary term {term.id}: unknown source {term.source!r}"
+            for term in content.glossary.terms
+            if term.source and term.source not in content.sources]
+
+
+def _unconfirmed(content: Content, where: str, items: Sequence[Statement | Duty]) -> list[str]:
+    """Statements citing a source nobody could confirm must tell the citizen to check."""
+    return [f"{where}: {item.source!r} is not confirmed (confidence L), so the statement "
+            "needs `check: true`"
+            for item in items
+            if item.source in content.sources and not item.check
+            and content.sources[item.source].confidence == "L"]

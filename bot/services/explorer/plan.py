@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from bot.services.citing import cited, source_line
 from bot.services.clock import BABEL_LOCALES, format_day, format_tenge
 from bot.services.content import Content
 from bot.services.explorer.calc import WorkCalendar, compute_duty, mrp_for, term_end
@@ -28,7 +28,6 @@ SECTION_TITLES = {
     "documents": N_("Documents to gather"),
     "help": N_("Filing online and getting help"),
 }
-NOT_CONFIRMED = N_("⚠️ Not confirmed: check this with the court.")
 
 
 def sections_of(outcome: Outcome) -> list[str]:
@@ -156,21 +155,10 @@ class PlanWriter:
     # Statements and their sources.
 
     def statement(self, item: Statement | Duty) -> str:
-        _ = self.gettext
-        text = item.text(self.language)
-        if item.check:
-            text += "\n" + _(NOT_CONFIRMED)
-        if item.source:
-            text += "\n" + self.source_line(item.source)
-        return text
+        return cited(self.content, item, self.language)
 
     def source_line(self, source_id: str) -> str:
-        _ = self.gettext
-        source = self.content.sources[source_id]
-        return _("📖 {source} · checked {date}").format(
-            source=source.cite(self.language),
-            date=format_date(source.checked, "dd.MM.yyyy", locale=BABEL_LOCALES[self.language]),
-        )
+        return source_line(self.content, source_id, self.language)
 
     def links(self) -> list[str]:
         """The sources' addresses, for the forwarded plan and the draft document."""

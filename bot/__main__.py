@@ -1,9 +1,10 @@
-"""`python -m bot run | chat | migrate | content check`."""
+"""`python -m bot run | chat | migrate | content check | classify TEXT`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import signal
 import sys
@@ -67,6 +68,22 @@ async def _content_check() -> int:
     return 1 if problems else 0
 
 
+def _classify(settings: Settings, texts: list[str]) -> int:
+    """One JSON line per text: the topic id, how sure, the text's language, the best topics."""
+    from bot.services.content import load_content
+    from bot.services.understanding import classifier_for
+
+    classifier = classifier_for(load_content(settings.content_dir))
+    if classifier is None:
+        print("no classifier examples in the content folder", file=sys.stderr)
+        return 1
+    lines = sys.stdin if texts == ["-"] else texts
+    for line in lines:
+        text = line.rstrip("\n")
+        print(json.dumps(classifier.understand(text).as_json(), ensure_ascii=False), flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -75,10 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="bring the database schema up to date")
     content = commands.add_parser("content", help="content tools")
     content.add_argument("action", choices=["check"])
+    classify = commands.add_parser(
+        "classify", help="which topic a typed text is about, as one line of JSON per text")
+    classify.add_argument("texts", nargs="+", metavar="TEXT",
+                          help='the text; "-" reads one text per line from standard input')
     args = parser.parse_args(argv)
 
     settings = load_settings()
-    setup_logging("WARNING" if args.command in ("chat", "content") else settings.log_level)
+    setup_logging("WARNING" if args.command in ("chat", "content", "classify")
+                  else settings.log_level)
     if args.command == "run":
         asyncio.run(_run(settings))
     elif args.command == "chat":
@@ -87,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_migrate(settings))
     elif args.command == "content":
         return asyncio.run(_content_check())
+    elif args.command == "classify":
+        return _classify(settings, args.texts)
     return 0
 
 

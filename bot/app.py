@@ -6,6 +6,7 @@ fake Bot API server.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -19,7 +20,9 @@ from bot.services.conversation import Conversation
 from bot.services.conversation.context import Services
 from bot.services.conversation.store import ConversationStore
 from bot.services.flows import build_registry
+from bot.services.glossary.lexicon import Lexicon
 from bot.services.stats import Stats
+from bot.services.understanding import classifier_for
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import upgrade_to_head
 
@@ -43,8 +46,11 @@ class Core:
         content = load_content(settings.content_dir)
         sessions = session_factory(engine)
         store = ConversationStore(sessions, settings.memory_state_limit)
+        # Training takes a moment of CPU; in a thread the event loop stays free meanwhile.
+        classifier = await asyncio.to_thread(classifier_for, content)
         services = Services(settings=settings, store=store, content=content,
-                            stats=Stats(sessions))
+                            stats=Stats(sessions), classifier=classifier,
+                            lexicon=Lexicon(content.glossary) if content.glossary else None)
         return cls(settings, content, Conversation(build_registry(content), services), engine)
 
     async def close(self) -> None:

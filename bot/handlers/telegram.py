@@ -61,7 +61,7 @@ def event_from_message(message: Message, edited: bool = False) -> Event:
     if message.text is not None:
         return Event.from_text(CHANNEL, user_id, message.text, language_hint=hint,
                                at=message.date)
-    return Event(CHANNEL, user_id, EventKind.unsupported, media=str(message.content_type),
+    return Event(CHANNEL, user_id, EventKind.unsupported, media=message.content_type.value,
                  language_hint=hint, at=message.date)
 
 

@@ -32,8 +32,9 @@ OPTION_LABEL_LIMIT = 24  # WhatsApp list rows
 # characters in a message.
 LONG_SCREENS = {"share"}
 LONG_SCREEN_CHARS = 4000
-# Screens a person meets only when the conversation sends them there (not by a button).
-REACHED_WITHOUT_BUTTON = {"consent_needed"}
+# Screens a person meets only when the conversation sends them there (not by a button):
+# `suggest` answers typed text the classifier was not sure about.
+REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest"}
 # Who walks the screens, and where each starts: a newcomer who has no language yet, one who
 # chose it but has not answered the notice, one who agreed and one who declined.
 PEOPLE = {"new": "language", "pending": "consent", "agreed": "menu", "declined": "menu"}

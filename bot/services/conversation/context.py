@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services.content import Content
     from bot.services.conversation.store import ConversationStore
+    from bot.services.glossary.lexicon import Lexicon
     from bot.services.stats import Stats
+    from bot.services.understanding.classifier import Classifier
 
 CONSENT_VERSION = 1  # raise it when the notice's meaning changes: everyone is asked again
 
@@ -27,6 +29,8 @@ class Services:
     store: ConversationStore
     content: Content
     stats: Stats
+    classifier: Classifier | None = None  # None when no examples are bundled
+    lexicon: Lexicon | None = None  # None when there is no glossary
 
 
 @dataclass

@@ -27,7 +27,17 @@ PAGE_SIZE = 6
 MEDIA_NOTICE = N_(
     "I can't read stickers, voice messages, photos or files yet. Please use the buttons below."
 )
-TEXT_NOTICE = N_("I don't understand typed messages yet. Please use the buttons below.")
+VOICE_NOTICE = N_(
+    "I can't listen to voice messages yet. Please press a button below or type a few words. "
+    "To talk to a person, press “👤 Person”."
+)
+FILE_NOTICE = N_(
+    "I can't look at photos or files yet, so please don't send me your documents. Press a "
+    "button below or type a few words. A person can help too: press “👤 Person”."
+)
+MEDIA_NOTICES = {"voice": VOICE_NOTICE, "audio": VOICE_NOTICE, "video_note": VOICE_NOTICE,
+                 "photo": FILE_NOTICE, "document": FILE_NOTICE, "video": FILE_NOTICE}
+TEXT_NOTICE = N_("I didn't understand that. Please use the buttons below.")
 EDITED_NOTICE = N_("I saw you edited a message. I answer only new messages; here is where we are.")
 STALE_NOTICE = N_("That button is out of date. Here is the main menu.")
 FAULT_NOTICE = N_("Sorry, something went wrong on our side. Please try again in a minute.")
@@ -91,7 +101,7 @@ class Conversation:
             if handler is None or not await handler(ctx, event.text):
                 await self._on_text_fallback(ctx, event.text)
         elif event.kind is EventKind.unsupported:
-            ctx.notice(ctx.gettext(MEDIA_NOTICE))
+            ctx.notice(ctx.gettext(MEDIA_NOTICES.get(event.media, MEDIA_NOTICE)))
         elif event.kind is EventKind.edited:
             ctx.notice(ctx.gettext(EDITED_NOTICE))
         self._guard_onboarding(ctx)

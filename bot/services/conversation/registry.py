@@ -1,7 +1,7 @@
 """How features plug into the conversation: screens by name, actions by verb, commands.
 
 A feature module (bot/services/flows/…) registers what it adds; the engine knows none of them by
-name. Screen references are "name" or "name:argument" (e.g. "topic:family.alimony"); choice ids
+name. Screen references are "name" or "name:argument" (e.g. "path:family.alimony"); choice ids
 are "verb" or "verb:argument" (e.g. "go:menu", "lang:kk").
 """
 
@@ -117,6 +117,6 @@ class Registry:
 
 
 def split_ref(ref: str) -> tuple[str, str]:
-    """"topic:family.alimony" -> ("topic", "family.alimony"); "menu" -> ("menu", "")."""
+    """"path:family.alimony" -> ("path", "family.alimony"); "menu" -> ("menu", "")."""
     name, _, argument = ref.partition(":")
     return name, argument

@@ -4,18 +4,22 @@ from bot.services.content import Content
 from bot.services.conversation.registry import Registry
 from bot.services.flows import (
     explorer,
+    glossary,
+    guides,
     help_from_people,
     menu,
     navigation,
     onboarding,
     privacy,
     topics,
+    typed,
 )
 
 
 def build_registry(content: Content) -> Registry:
     registry = Registry()
-    for feature in (navigation, onboarding, menu, help_from_people, topics, explorer, privacy):
+    for feature in (navigation, onboarding, menu, help_from_people, topics, explorer, guides,
+                    glossary, typed, privacy):
         feature.register(registry)
     topics.register_deep_links(registry, content)
     return registry

@@ -31,6 +31,8 @@ from bot.services.explorer.drafts import clean_field, draft_files, fill
 from bot.services.explorer.model import Outcome, Pathway
 from bot.services.explorer.plan import PlanWriter, sections_of
 from bot.services.explorer.progress import SKIPPED, UNSURE, Progress, drop_all_fields
+from bot.services.flows.glossary import words_choice
+from bot.services.flows.topics import topic_ref
 from bot.services.i18n import N_
 
 FIELD_PROMPTS = {
@@ -162,7 +164,7 @@ def _register_questions(registry: Registry) -> None:
                 options.append(Choice(f"ans:{argument}/{option.value}", mark + label,
                                       mark + short if short else None))
             options.append(Choice(f"go:unsure:{argument}", _("🤷 Not sure / none fits")))
-        return View(text=text, options=options)
+        return View(text=text, options=options + words_choice(ctx, question.text(ctx.language)))
 
     @registry.screen("unsure", accepts=_accepts_question)
     def unsure(ctx: Context, argument: str) -> View:
@@ -173,6 +175,7 @@ def _register_questions(registry: Registry) -> None:
         options = [Choice("go:human", _("👤 Talk to a person"))]
         if way_out.next:
             options.insert(0, Choice(f"uns:{argument}", _("▶ Continue")))
+        options += words_choice(ctx, way_out.text(ctx.language))
         return View(text=way_out.text(ctx.language), options=options, human=False)
 
     @registry.screen("summary", accepts=_accepts_pathway)
@@ -330,8 +333,8 @@ def _register_plan(registry: Registry) -> None:
         if section == "help" and outcome.online and outcome.online.guide:
             guide = ctx.services.content.topic(outcome.online.guide)
             if guide:
-                options.append(Choice(f"go:topic:{guide.id}", "📘 " + guide.title(ctx.language),
-                                      _("📘 How-to guide")))
+                options.append(Choice(f"go:{topic_ref(guide, ctx.services.content)}",
+                                      "📘 " + guide.title(ctx.language), _("📘 How-to guide")))
         if page < len(sections):
             options.append(Choice(f"go:plan:{base}/{page + 1}", _("Next ➡")))
         else:
@@ -342,6 +345,7 @@ def _register_plan(registry: Registry) -> None:
         if page == 1 or page == len(sections):
             options.append(Choice(f"go:share:{base}", _("📤 Plan in one message")))
         text = _writer(ctx, pathway, outcome).page(section)
+        options += words_choice(ctx, text)
         text += "\n\n" + _("Step {page} of {pages}").format(page=page, pages=len(sections))
         if page == len(sections):
             text += ". " + _("Was this clear?")

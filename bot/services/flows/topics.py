@@ -1,8 +1,8 @@
 """The claim categories and digital guides, listed from the taxonomy.
 
-A claim category with a pathway opens it (`path:<id>`, see flows/explorer.py). A topic whose
-step-by-step help is still being written says so plainly and shows the way to a person instead
-of pretending.
+A claim category opens its pathway (`path:<id>`, see flows/explorer.py), a guide its steps
+(`guide:<id>`, flows/guides.py), a service its own screen. The content check makes sure every
+topic has one of them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ SERVICE_SCREENS = {
     "service.language": "language",
     "service.privacy": "mydata",
 }
+# How-to guides a person waiting for a hearing needs: what a court notice means, how to follow
+# the case, how to take part by video.
+HEARING_GUIDES = ("guide.notifications", "guide.track_case", "guide.online_hearing")
 
 
 def register(registry: Registry) -> None:
@@ -34,21 +37,8 @@ def register(registry: Registry) -> None:
         _ = ctx.gettext
         return View(
             text=_("Courts online, step by step. What do you want to do?"),
-            options=_topic_choices(ctx, "guide"),
-        )
-
-    @registry.screen("topic", accepts=lambda services, topic_id: bool(
-        services.content.topic(topic_id)) and topic_id not in services.content.pathways)
-    def topic(ctx: Context, topic_id: str) -> View:
-        _ = ctx.gettext
-        title = ctx.services.content.topic(topic_id).title(ctx.language)
-        return View(
-            text=title + "\n\n" + _(
-                "Step-by-step help on this topic is still being written, so I won't guess. "
-                "A person can help you now: press “Talk to a person”."
-            ),
-            options=[Choice("go:human", _("👤 Talk to a person"))],
-            human=False,
+            options=[*_topic_choices(ctx, "guide"),
+                     Choice("go:glossary", _("📚 Court words explained"), _("📚 Words explained"))],
         )
 
     @registry.screen("hearings", access=Access.public)
@@ -59,26 +49,41 @@ def register(registry: Registry) -> None:
                 "Reminders about your court hearings are coming soon. Until then, a person can "
                 "help you find your hearing date: press “Talk to a person”."
             ),
-            options=[Choice("go:human", _("👤 Talk to a person"))],
+            options=[Choice("go:human", _("👤 Talk to a person")),
+                     *[choice for guide_id in HEARING_GUIDES
+                       if (choice := topic_choice(ctx, guide_id, "📘 ")) is not None]],
             human=False,
         )
 
 
 def register_deep_links(registry: Registry, content: Content) -> None:
-    """`/start family-alimony` opens that pathway or topic; service ids open their screens."""
+    """`/start family-alimony` opens that pathway, `/start guide-eds` that guide, and service ids
+    open their screens."""
     for item in content.topics:
-        registry.deep_links[item.deep_link] = SERVICE_SCREENS.get(item.id, topic_ref(item,
-                                                                                      content))
+        registry.deep_links[item.deep_link] = topic_ref(item, content)
 
 
 def topic_ref(item: Topic, content: Content) -> str:
-    return f"path:{item.id}" if item.id in content.pathways else f"topic:{item.id}"
+    """The screen that helps with a topic."""
+    if item.id in content.pathways:
+        return f"path:{item.id}"
+    if item.id in content.guides:
+        return f"guide:{item.id}"
+    # A topic with nothing written for it yet (load_content reports it): a person can help.
+    return SERVICE_SCREENS.get(item.id, "human")
+
+
+def topic_choice(ctx: Context, topic_id: str, prefix: str = "") -> Choice | None:
+    """A button that opens a topic, labelled with its title (its short title, without the
+    prefix, where space is tight); None for an id the content does not know."""
+    content = ctx.services.content
+    item = content.topic(topic_id)
+    if item is None:
+        return None
+    return Choice(f"go:{topic_ref(item, content)}", prefix + item.title(ctx.language),
+                  item.label(ctx.language))
 
 
 def _topic_choices(ctx: Context, kind: str) -> list[Choice]:
-    content = ctx.services.content
-    return [
-        Choice(f"go:{topic_ref(item, content)}", item.title(ctx.language),
-               item.label(ctx.language))
-        for item in content.topics_of(kind)
-    ]
+    return [choice for item in ctx.services.content.topics_of(kind)
+            if (choice := topic_choice(ctx, item.id)) is not None]

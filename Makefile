@@ -19,7 +19,7 @@ test: $(STAMP) $(MO) lint content-check
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(PY) -m ruff check bot tests migrations
+	$(PY) -m ruff check bot tests migrations bench
 
 content-check: $(STAMP) $(MO)
 	$(PY) -m bot content check

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import BotApp
+from bot.app import BotApp, Core
 from bot.config import Settings
 from tests.fakes.telegram import FakeBotAPI
 
@@ -57,3 +57,11 @@ async def local_chat(make_settings: SettingsFactory) -> AsyncIterator[BotApp]:
     await app.start()
     yield app
     await app.stop()
+
+
+@pytest.fixture
+async def core(make_settings: SettingsFactory) -> AsyncIterator[Core]:
+    """The conversation core alone, on a migrated database: for tests that need no channel."""
+    built = await Core.build(make_settings(), migrate=True)
+    yield built
+    await built.close()

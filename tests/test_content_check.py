@@ -17,8 +17,9 @@ async def test_every_screen_passes_in_both_languages(make_settings) -> None:
         languages = {language for (_who, language, _ref) in result.screens}
         assert languages == {"kk", "ru"}
         reached = {ref.split(":")[0] for (_w, _l, ref) in result.screens}
-        assert {"menu", "language", "consent", "explorer", "guides", "topic", "human",
-                "mydata", "mydata_delete", "hearings"} <= reached
+        assert {"menu", "language", "consent", "explorer", "guides", "guide", "human",
+                "mydata", "mydata_delete", "hearings", "guide_step", "guide_trouble", "guide_end",
+                "glossary", "term", "words", "path", "plan"} <= reached
         assert result.edges > 300
     finally:
         await core.close()

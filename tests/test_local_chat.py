@@ -146,9 +146,11 @@ async def test_a_person_clicks_through_the_web_chat_in_a_real_browser(
             last = page.locator(".msg.bot").last
             await last.get_by_text(S.GUIDES["ru"]).wait_for()
             assert await last.get_attribute("data-screen") == "guides"
-            await page.fill("#text", "стикер? нет, просто текст")
+            await page.fill("#text", "муж не платит алименты")  # typed, not pressed
             await page.press("#text", "Enter")
-            await page.locator(".msg.bot").last.get_by_text(S.TEXT["ru"]).wait_for()
+            last = page.locator(".msg.bot").last
+            await last.get_by_text("Похоже, ваш вопрос об этом: Алименты.").wait_for()
+            assert await last.get_attribute("data-screen") == "path:family.alimony"
             await page.screenshot(path=str(tmp_path / "local-chat.png"), full_page=True)
             assert await page.evaluate("document.documentElement.lang") == "ru"
         finally:

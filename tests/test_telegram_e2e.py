@@ -43,7 +43,8 @@ async def test_first_visit_to_language_switch_in_both_languages(
 
     shown = await citizen.press("💻 Онлайн-услуги суда")
     assert shown.text == S.GUIDES["ru"]
-    # 11 guides: six on the first page, then "more", then Back / Menu / Person on one row.
+    # 11 guides and the glossary: six on the first page, then "more", then Back / Menu / Person
+    # on one row.
     assert shown.labels[:6] == ["Получить ЭЦП", "Войти в «Судебный кабинет»",
                                 "Подать иск онлайн", "Оплатить госпошлину онлайн",
                                 "Узнать, что с моим делом",
@@ -53,7 +54,7 @@ async def test_first_visit_to_language_switch_in_both_languages(
 
     shown = await citizen.press("Ещё ➡")
     assert shown.labels[0] == "Решение суда и запись"  # short label
-    assert shown.labels[5:] == ["⬅ Предыдущие", *S.NAV["ru"]]
+    assert shown.labels[5:] == ["📚 Что значат судебные слова", "⬅ Предыдущие", *S.NAV["ru"]]
 
     shown = await citizen.press("◀ Назад")
     assert shown.text == S.MENU["ru"]

@@ -1,0 +1,93 @@
+"""Typing instead of pressing, over Telegram (the fake Bot API on loopback, aiogram's own HTTP
+client): a problem in one's own words opens its pathway or guide, an unclear one offers three
+topics, a question about a word gets its meaning, the other language is noted once, and the
+typed text is neither echoed nor stored."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from bot.app import BotApp
+from tests import screens as S
+from tests.fakes.telegram import Citizen, FakeBotAPI
+from tests.test_telegram_e2e import onboard
+
+
+async def stored(app: BotApp) -> str:
+    async with app.core.engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT data FROM conversation_states"))).all()
+    return " ".join(row[0] for row in rows)
+
+
+async def test_own_words_open_the_pathway_and_a_guide(
+    bot_api: FakeBotAPI, telegram_bot: BotApp
+) -> None:
+    citizen = Citizen(bot_api, 4001)
+    await onboard(citizen)
+    shown = await citizen.say("муж не платит алименты уже полгода")
+    alimony = telegram_bot.core.content.pathways["family.alimony"]
+    assert shown.text.startswith("Похоже, ваш вопрос об этом: Алименты.\n\n")
+    assert alimony.intro("ru") in shown.text
+    assert shown.labels[-3:] == S.NAV["ru"]
+
+    shown = await citizen.say("как получить эцп")
+    assert shown.text.startswith("Похоже, ваш вопрос об этом: Получить ЭЦП.\n\n📘 Получить ЭЦП")
+    shown = await citizen.press("◀ Назад")
+    assert alimony.intro("ru") in shown.text  # Back leads to where they were
+    assert "полгода" not in await stored(telegram_bot)  # the typed words are not kept
+
+
+async def test_unclear_words_offer_three_topics_and_the_way_to_a_person(
+    bot_api: FakeBotAPI, telegram_bot: BotApp
+) -> None:
+    citizen = Citizen(bot_api, 4002)
+    await onboard(citizen)
+    classifier = telegram_bot.core.conversation.services.classifier
+    unclear = "деньги суд бумага"
+    understood = classifier.understand(unclear)
+    assert understood.intent == "unknown" and len(understood.alternatives) == 3
+    shown = await citizen.say(unclear)
+    assert shown.text == S.SUGGEST["ru"]
+    topics = [telegram_bot.core.content.topic(topic_id) for topic_id in understood.alternatives]
+    # Telegram shows a topic's short title when the full one would be cut off on a phone.
+    titles = [topic.title("ru") if len(topic.title("ru")) <= 32 else topic.label("ru")
+              for topic in topics]
+    assert shown.labels == [*titles, *S.NAV["ru"]]
+    shown = await citizen.press(titles[0])
+    assert shown.text != S.SUGGEST["ru"]
+
+
+async def test_a_greeting_or_another_legal_matter_is_not_guessed(
+    bot_api: FakeBotAPI, telegram_bot: BotApp
+) -> None:
+    citizen = Citizen(bot_api, 4003)
+    await onboard(citizen)
+    for typed in ("привет", "меня избили на улице, что делать"):
+        shown = await citizen.say(typed)
+        assert shown.text == f"{S.TEXT['ru']}\n\n{S.MENU['ru']}"
+        assert shown.labels == S.MENU_BUTTONS["ru"]
+
+
+async def test_a_question_about_a_word_gets_its_meaning(
+    bot_api: FakeBotAPI, telegram_bot: BotApp
+) -> None:
+    citizen = Citizen(bot_api, 4004)
+    await onboard(citizen)
+    term = telegram_bot.core.content.glossary.get("state_duty")
+    shown = await citizen.say("что такое госпошлина?")
+    assert shown.text.startswith(f"📚 {term.ru.term} (по-казахски: {term.kk.term})\n"
+                                 f"{term.ru.text}")
+
+
+async def test_writing_in_the_other_language_is_noted_once_and_answered_in_ones_own(
+    bot_api: FakeBotAPI, telegram_bot: BotApp
+) -> None:
+    citizen = Citizen(bot_api, 4005, language_code="kk")
+    await onboard(citizen, "kk")
+    note = "Сіз басқа тілде жаздыңыз."
+    shown = await citizen.say("муж не платит алименты")
+    assert shown.text.startswith(note)
+    assert "Сіздің сұрағыңыз мына тақырыпқа қатысты сияқты: Алимент." in shown.text
+    shown = await citizen.say("уволили с работы без причины")
+    assert not shown.text.startswith(note)
+    assert shown.text.startswith("Сіздің сұрағыңыз мына тақырыпқа қатысты сияқты: Жұмыстан")

@@ -130,3 +130,21 @@ async def test_the_glossary_by_typing_and_from_a_plan_page(core: Core) -> None:
         assert core.content.glossary.get(term_id).kk.text in shown.text
     await person.press_label("◀ Артқа")
     assert person.screen.name.startswith("plan:debt.loan/")
+
+
+def test_a_question_about_a_word_is_recognised_however_it_is_put() -> None:
+    lexicon = Lexicon(load_content().glossary)
+    for typed in ("госпошлина что это", "объясни что такое госпошлина", "госпошлина это",
+                  "а что такое госпошлина это", "мемлекеттік баж деген не"):
+        assert lexicon.asks_meaning(typed), typed
+        assert lexicon.look_up(typed).id == "state_duty", typed
+    assert not lexicon.asks_meaning("госпошлина")
+
+
+async def test_a_sentence_typed_on_the_glossary_screen_is_understood_as_a_problem(
+    core: Core
+) -> None:
+    person = await agreed_person(core)
+    await person.press("go:glossary")
+    shown = await person.say("муж не платит алименты уже полгода")
+    assert shown.name == "path:family.alimony"

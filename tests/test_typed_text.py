@@ -91,3 +91,39 @@ async def test_writing_in_the_other_language_is_noted_once_and_answered_in_ones_
     shown = await citizen.say("уволили с работы без причины")
     assert not shown.text.startswith(note)
     assert shown.text.startswith("Сіздің сұрағыңыз мына тақырыпқа қатысты сияқты: Жұмыстан")
+
+
+async def test_a_typed_reply_on_a_question_answers_it_or_asks_for_a_button(core) -> None:
+    from tests.people import agreed_person
+
+    person = await agreed_person(core)
+    await person.press("start:family.divorce")
+    question = person.screen.name
+    shown = await person.say("да")  # "Да, согласен(на)"
+    assert shown.name != question and shown.name.startswith("ask:family.divorce/")
+    asked = shown.name
+    shown = await person.say("не знаю")
+    assert shown.name == asked
+    assert shown.notice == "Пожалуйста, нажмите один из ответов ниже."
+    shown = await person.say("меня уволили с работы без причины вчера")  # their own words
+    assert shown.name == "path:labour.dismissal"
+
+
+async def test_a_first_message_about_a_problem_leads_there_after_onboarding(core) -> None:
+    from tests.people import Person
+
+    newcomer = Person(core, "first-words")
+    shown = await newcomer.say("муж не платит алименты")
+    assert shown.name == "language" and shown.notice == ""
+    await newcomer.press("lang:ru")
+    shown = await newcomer.press("consent:yes")
+    assert shown.name == "path:family.alimony"
+
+
+async def test_numbers_and_emoji_say_nothing_about_the_language(core) -> None:
+    from tests.people import agreed_person
+
+    person = await agreed_person(core)
+    for typed in ("870512345678", "👍", "ок"):
+        shown = await person.say(typed)
+        assert "другом языке" not in shown.notice, typed

@@ -147,3 +147,25 @@ def test_the_classify_command_reads_standard_input_line_by_line() -> None:
     assert [answer["language"] for answer in answers][::2] == ["kk", "ru"]
     known = {topic.id for topic in load_content().topics}
     assert all(set(answer["alternatives"]) <= known for answer in answers)
+
+
+def test_the_fast_scorer_matches_scikit_learn_for_two_intents_too() -> None:
+    examples = [Example(text, intent, language) for text, intent, language in [
+        ("муж не платит алименты", "family.alimony", "ru"),
+        ("алимент төлемейді", "family.alimony", "kk"),
+        ("взыскать алименты с отца", "family.alimony", "ru"), ("привет", "unknown", "ru"),
+        ("сәлеметсіз бе", "unknown", "kk"), ("здравствуйте", "unknown", "ru")]]
+    small = Classifier(examples)
+    for text in ("алименты", "привет всем", "ыыы"):
+        expected = small.topic_pipeline.predict_proba([fold(text)])[0]
+        ours = dict(small.ranked(fold(text)))
+        assert np.allclose([ours[intent] for intent in small.intents], expected), text
+
+
+def test_examples_that_are_not_a_list_of_texts_are_refused(tmp_path) -> None:
+    from bot.services.content import ContentError, _merge_examples
+
+    (tmp_path / "bad.yaml").write_text("examples:\n  family.alimony:\n    ru: муж не платит\n",
+                                       encoding="utf-8")
+    with pytest.raises(ContentError, match="expected a list of texts"):
+        _merge_examples(tmp_path)

@@ -137,7 +137,11 @@ def _merge_examples(folder: Path) -> dict:
                 raise ContentError(f"{path}: {intent}: expected `kk:` and `ru:` lists")
             into = merged.setdefault(intent, {"kk": [], "ru": []})
             for language, texts in by_language.items():
-                into.setdefault(language, []).extend(texts or [])
+                if not isinstance(texts, list) or not all(isinstance(text, str)
+                                                          for text in texts):
+                    raise ContentError(f"{path}: {intent}: {language}: expected a list of "
+                                       "texts (quote numbers and yes/no)")
+                into.setdefault(language, []).extend(texts)
     return merged
 
 

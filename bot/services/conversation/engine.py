@@ -27,13 +27,14 @@ PAGE_SIZE = 6
 MEDIA_NOTICE = N_(
     "I can't read stickers, voice messages, photos or files yet. Please use the buttons below."
 )
+# Every screen has a way to a person (the content check holds it), so the notices need not
+# name a button that some screens call differently ("🙋 I'm stuck").
 VOICE_NOTICE = N_(
-    "I can't listen to voice messages yet. Please press a button below or type a few words. "
-    "To talk to a person, press “👤 Person”."
+    "I can't listen to voice messages yet. Please press a button below or type a few words."
 )
 FILE_NOTICE = N_(
     "I can't look at photos or files yet, so please don't send me your documents. Press a "
-    "button below or type a few words. A person can help too: press “👤 Person”."
+    "button below or type a few words."
 )
 MEDIA_NOTICES = {"voice": VOICE_NOTICE, "audio": VOICE_NOTICE, "video_note": VOICE_NOTICE,
                  "photo": FILE_NOTICE, "document": FILE_NOTICE, "video": FILE_NOTICE}

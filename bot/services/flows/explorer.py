@@ -28,12 +28,13 @@ from bot.services.conversation.registry import Registry, View, split_ref
 from bot.services.conversation.screens import Choice
 from bot.services.explorer.calc import parse_amount, parse_date
 from bot.services.explorer.drafts import clean_field, draft_files, fill
-from bot.services.explorer.model import Outcome, Pathway
+from bot.services.explorer.model import Outcome, Pathway, Question
 from bot.services.explorer.plan import PlanWriter, sections_of
 from bot.services.explorer.progress import SKIPPED, UNSURE, Progress, drop_all_fields
 from bot.services.flows.glossary import words_choice
 from bot.services.flows.topics import topic_ref
 from bot.services.i18n import N_
+from bot.services.understanding.normalise import fold
 
 FIELD_PROMPTS = {
     "your_name": N_("Your full name, as in your ID card."),
@@ -256,12 +257,20 @@ def _register_questions(registry: Registry) -> None:
         _advance(ctx, pathway)
 
     @registry.text_input("ask")
-    async def typed_amount(ctx: Context, text: str) -> bool:
+    async def typed_answer(ctx: Context, text: str) -> bool:
         argument = split_ref(ctx.place.screen)[1]
         pathway_id, question_id = argument.split("/")
         pathway = ctx.services.content.pathways[pathway_id]
-        if pathway.questions[question_id].kind != "amount":
-            return False
+        question = pathway.questions[question_id]
+        if question.kind == "choice":
+            value = typed_option(question, text, ctx.language)
+            if value is not None:  # "да" for "Да, согласен(а)"
+                await answer(ctx, f"{argument}/{value}")
+                return True
+            if len(text.split()) > 3:
+                return False  # their own words about something else: let typed text route it
+            ctx.notice(ctx.gettext("Please press one of the answers below."))
+            return True
         amount = parse_amount(text)
         if amount is None:
             ctx.notice(ctx.gettext(
@@ -299,6 +308,18 @@ def _advance(ctx: Context, pathway: Pathway) -> None:
         ctx.go(f"summary:{pathway.id}")
     else:
         ctx.go(f"ask:{pathway.id}/{trail.stop}")
+
+
+def typed_option(question: Question, text: str, language: str) -> str | None:
+    """The option a typed reply names: the whole label, or its first words ("да", "жоқ",
+    "не согласен"), when exactly one option fits."""
+    typed = fold(text)
+    if not typed:
+        return None
+    fitting = [option.value for option in question.options
+               if fold(option.label(language)) == typed
+               or fold(option.label(language)).startswith(typed + " ")]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def _register_plan(registry: Registry) -> None:

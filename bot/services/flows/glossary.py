@@ -10,6 +10,7 @@ from bot.services.citing import source_line
 from bot.services.conversation.context import Context, Services
 from bot.services.conversation.registry import Registry, View
 from bot.services.conversation.screens import Choice
+from bot.services.glossary.lexicon import MAX_WORDS
 from bot.services.glossary.model import GlossaryTerm
 
 WORDS_PER_PAGE = 3  # three short explanations keep a screen under 110 words
@@ -32,6 +33,8 @@ def register(registry: Registry) -> None:
     @registry.text_input("glossary")
     async def typed_word(ctx: Context, text: str) -> bool:
         term = ctx.services.lexicon.look_up(text)
+        if term is None and len(text.split()) > MAX_WORDS:
+            return False  # a sentence, not a word: typed text routes it
         if term is None:
             ctx.notice(ctx.gettext(
                 "I don't know that word yet. Try another spelling, or choose from the list."))

@@ -11,9 +11,11 @@ Screen: `suggest:<id>+<id>+<id>`.
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.services.conversation.context import Context, Services
 from bot.services.conversation.registry import Registry, View
+from bot.services.flows.onboarding import NEXT_KEY
 from bot.services.flows.topics import topic_choice, topic_ref
 from bot.services.understanding.classifier import UNKNOWN, Understanding
 
@@ -21,12 +23,16 @@ log = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 3
 LANGUAGE_NOTED = "language_noted"  # in the person's data: told once how to switch language
+_WORDS = re.compile(r"[^\W\d_]{2,}")  # words of two letters or more
 
 
 def register(registry: Registry) -> None:
     @registry.text_input("*")
     async def typed(ctx: Context, text: str) -> bool:
         lexicon, classifier = ctx.services.lexicon, ctx.services.classifier
+        if not ctx.onboarded:
+            _remember_for_after_onboarding(ctx, text)
+            return True  # the language choice or the consent notice comes first
         term = lexicon.look_up(text) if lexicon else None
         if term is not None and (classifier is None or lexicon.asks_meaning(text)):
             ctx.go(f"term:{term.id}")
@@ -37,7 +43,7 @@ def register(registry: Registry) -> None:
         log.info("typed text understood as %s (%.2f)", understood.intent, understood.confidence)
         await ctx.services.stats.explorer(ctx.event.channel, ctx.language, understood.intent,
                                           "typed", _band(understood))
-        _note_language(ctx, understood)
+        _note_language(ctx, text, understood)
         topic = ctx.services.content.topic(understood.intent)
         if understood.intent != UNKNOWN and topic is not None:
             ctx.notice(ctx.gettext("I think this is about: {topic}.").format(
@@ -66,9 +72,22 @@ def register(registry: Registry) -> None:
         )
 
 
-def _note_language(ctx: Context, understood: Understanding) -> None:
-    """Answer in the language the person chose; the first time they write in the other one,
-    tell them how to switch (many people mix both languages, so only once)."""
+def _remember_for_after_onboarding(ctx: Context, text: str) -> None:
+    """Someone whose first message is their problem ("алименты") is asked their language and
+    consent first, then taken to the topic, as a deep link would."""
+    classifier = ctx.services.classifier
+    understood = classifier.understand(text) if classifier else None
+    topic = ctx.services.content.topic(understood.intent) if understood else None
+    if topic is not None:
+        ctx.place.data[NEXT_KEY] = topic_ref(topic, ctx.services.content)
+
+
+def _note_language(ctx: Context, text: str, understood: Understanding) -> None:
+    """Answer in the language the person chose; the first time they write a sentence in the
+    other one, tell them how to switch (many people mix both languages, so only once; a number,
+    an emoji or a lone word says nothing about the language)."""
+    if len(_WORDS.findall(text)) < 2:
+        return
     if understood.language != ctx.language and not ctx.place.data.get(LANGUAGE_NOTED):
         ctx.place.data[LANGUAGE_NOTED] = True
         ctx.notice(ctx.gettext(

@@ -10,14 +10,25 @@ from rapidfuzz import fuzz, process
 from bot.services.glossary.model import Glossary, GlossaryTerm
 from bot.services.understanding.normalise import fold
 
-# What people wrap a word in when they ask what it means, as `fold` spells it (no Kazakh
-# letters, no punctuation); removed before looking the word up.
+# What people wrap a word in when they ask what it means; removed before looking the word up.
+# Written as people type them, and folded below exactly as typed text is.
+_ASKED_BEFORE = ("что такое", "что значит", "что означает", "что это", "это что", "кто такой",
+                 "кто такая", "кто такие", "объясни", "объясните", "объясни что такое",
+                 "объясните что такое", "объясни мне", "значение слова", "значение", "слово",
+                 "а что такое", "и что такое")
+_ASKED_AFTER = ("деген не", "дегеніміз не", "деген кім", "дегеніміз кім", "деген сөз",
+                "деген сөзі", "дегеннің мағынасы", "мағынасы", "мағынасы қандай", "мағынасы не",
+                "нені білдіреді", "деген", "что это", "это что", "что значит", "что такое",
+                "это", "бұл не")
+
+
+def _either(phrases: tuple[str, ...]) -> str:
+    folded = sorted({fold(phrase) for phrase in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(phrase) for phrase in folded)
+
+
 _QUESTION_FRAMES = re.compile(
-    r"^(а |и )?(что (такое|значит|означает|это)|это что|кто (такой|такая|такие)|"
-    r"объясни(те)?( мне)?( что)?( такое)?|значение( слова)?|слово)\s+|"
-    r"\s+(деген(имиз)? (не|ким|соз|сози)|дегеннин магынасы|магынасы( кандай| не)?|"
-    r"нени билдиреди|деген|что это|это что|что значит|это)$"
-)
+    rf"^(?:{_either(_ASKED_BEFORE)})\s+|\s+(?:{_either(_ASKED_AFTER)})$")
 MAX_WORDS = 4  # longer texts are questions about a problem, not a word to look up
 SIMILAR_ENOUGH = 86  # rapidfuzz ratio (0..100) for a typo such as "госпошлна"
 

@@ -34,6 +34,7 @@ from bot.services.understanding.normalise import fold, has_kazakh_letters
 UNKNOWN = "unknown"
 SURE = 0.5  # below this probability the bot asks instead of routing (README: Understanding)
 ALTERNATIVES = 3
+WORTH_OFFERING = 0.15  # the best topic's probability below which none is offered
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,11 @@ class LinearText:
         return total
 
     def probabilities(self, folded: str) -> np.ndarray:
-        """One-vs-rest logistic probabilities, normalised to sum to one (as sklearn does)."""
+        """One-vs-rest logistic probabilities, normalised to sum to one (as sklearn does; a
+        binary model's one score is the second class's probability)."""
         probabilities = expit(self.scores(folded))
+        if len(self.classes) == 2:
+            return np.array([1 - probabilities[0], probabilities[0]])
         return probabilities / probabilities.sum()
 
     def best(self, folded: str) -> str:
@@ -139,7 +143,11 @@ class Classifier:
             # Sure it is not one of our topics ("привет", "ыыы", a criminal case): no topic is
             # worth offering; the bot says it did not understand and shows the way to a person.
             return Understanding(UNKNOWN, confidence, language, [])
-        alternatives = [intent for intent, _ in ranked if intent != UNKNOWN][:ALTERNATIVES]
+        topics = [(intent, probability) for intent, probability in ranked if intent != UNKNOWN]
+        # Offer topics only when one of them stands out a little: three equally unlikely
+        # topics ("да", "ок") would only confuse.
+        alternatives = ([intent for intent, _ in topics[:ALTERNATIVES]]
+                        if topics and topics[0][1] >= WORTH_OFFERING else [])
         intent = best if best != UNKNOWN and confidence >= SURE else UNKNOWN
         return Understanding(intent, confidence, language, alternatives)
 

@@ -3,6 +3,10 @@ types words, and reads the screen they end up on."""
 
 from __future__ import annotations
 
+import json
+
+from sqlalchemy import text
+
 from bot.app import Core
 from bot.services.conversation import Event, EventKind, Screen
 
@@ -53,3 +57,10 @@ async def agreed_person(core: Core, language: str = "ru", user_id: str = "p1") -
     await person.press(f"lang:{language}")
     await person.press("consent:yes")
     return person
+
+
+async def stored_data(core: Core) -> str:
+    """The person's stored conversation data, as readable text."""
+    async with core.engine.connect() as connection:
+        raw = (await connection.execute(text("SELECT data FROM conversation_states"))).scalar()
+    return json.dumps(json.loads(raw), ensure_ascii=False)

@@ -4,21 +4,12 @@ and names for a draft that are not kept."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select, text
 
 from bot.app import Core
 from bot.storage.models import ExplorerEvent
-from tests.people import DIVORCE, Person, agreed_person, plain
-
-
-async def stored_data(core: Core) -> str:
-    """The person's stored conversation data, as readable text."""
-    async with core.engine.connect() as connection:
-        raw = (await connection.execute(text("SELECT data FROM conversation_states"))).scalar()
-    return json.dumps(json.loads(raw), ensure_ascii=False)
+from tests.people import DIVORCE, Person, agreed_person, plain, stored_data
 
 
 async def test_leave_and_continue_days_later_from_the_menu(make_settings) -> None:

@@ -5,18 +5,11 @@ typed text is neither echoed nor stored."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from bot.app import BotApp
 from tests import screens as S
 from tests.fakes.telegram import Citizen, FakeBotAPI
+from tests.people import Person, agreed_person, stored_data
 from tests.test_telegram_e2e import onboard
-
-
-async def stored(app: BotApp) -> str:
-    async with app.core.engine.connect() as connection:
-        rows = (await connection.execute(text("SELECT data FROM conversation_states"))).all()
-    return " ".join(row[0] for row in rows)
 
 
 async def test_own_words_open_the_pathway_and_a_guide(
@@ -34,7 +27,7 @@ async def test_own_words_open_the_pathway_and_a_guide(
     assert shown.text.startswith("Похоже, ваш вопрос об этом: Получить ЭЦП.\n\n📘 Получить ЭЦП")
     shown = await citizen.press("◀ Назад")
     assert alimony.intro("ru") in shown.text  # Back leads to where they were
-    assert "полгода" not in await stored(telegram_bot)  # the typed words are not kept
+    assert "полгода" not in await stored_data(telegram_bot.core)  # the typed words are not kept
 
 
 async def test_unclear_words_offer_three_topics_and_the_way_to_a_person(
@@ -94,8 +87,6 @@ async def test_writing_in_the_other_language_is_noted_once_and_answered_in_ones_
 
 
 async def test_a_typed_reply_on_a_question_answers_it_or_asks_for_a_button(core) -> None:
-    from tests.people import agreed_person
-
     person = await agreed_person(core)
     await person.press("start:family.divorce")
     question = person.screen.name
@@ -110,8 +101,6 @@ async def test_a_typed_reply_on_a_question_answers_it_or_asks_for_a_button(core)
 
 
 async def test_a_first_message_about_a_problem_leads_there_after_onboarding(core) -> None:
-    from tests.people import Person
-
     newcomer = Person(core, "first-words")
     shown = await newcomer.say("муж не платит алименты")
     assert shown.name == "language" and shown.notice == ""
@@ -121,8 +110,6 @@ async def test_a_first_message_about_a_problem_leads_there_after_onboarding(core
 
 
 async def test_numbers_and_emoji_say_nothing_about_the_language(core) -> None:
-    from tests.people import agreed_person
-
     person = await agreed_person(core)
     for typed in ("870512345678", "👍", "ок"):
         shown = await person.say(typed)

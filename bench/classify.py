@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
 from bot.services.content import load_content
-from bot.services.understanding import classifier_for
+from bot.services.understanding import classifier_for, training_examples
 from bot.services.understanding.classifier import SURE, UNKNOWN, Example, train
 from bot.services.understanding.evaluation import evaluate, held_out, unseen
 from bot.services.understanding.normalise import fold
@@ -30,9 +30,7 @@ from bot.services.understanding.normalise import fold
 
 def main() -> int:
     content = load_content()
-    examples = [Example(text, intent, language)
-                for intent, by_language in content.examples.items()
-                for language in ("kk", "ru") for text in getattr(by_language, language)]
+    examples = training_examples(content)
     if "--tune" in sys.argv:
         return tune(examples)
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""`python -m bot run | chat | migrate | content check | classify TEXT`."""
+"""`python -m bot run | chat | migrate | content check | classify TEXT | hearings import FILE`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 
@@ -84,6 +85,39 @@ def _classify(settings: Settings, texts: list[str]) -> int:
     return 0
 
 
+async def _import_schedule(settings: Settings, path: str, complete: bool) -> int:
+    """Bring the court schedule in line with a file and queue the news for people following a
+    moved or cancelled hearing; the running bot sends it within REMINDER_POLL_SECONDS."""
+    from pathlib import Path
+
+    from bot.services.clock import Clock
+    from bot.services.content import load_content
+    from bot.services.hearings.book import HearingBook
+    from bot.services.hearings.schedule import ScheduleImport, source_for
+    from bot.services.hearings.timing import QuietHours
+    from bot.storage.db import create_engine, session_factory
+    from bot.storage.migrate import upgrade_to_head
+
+    file = Path(path)
+    try:
+        source = source_for(file, load_content(settings.content_dir).courts)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    engine = create_engine(settings.database_url, settings.database_busy_timeout_ms)
+    try:
+        if settings.migrate_on_start:
+            await upgrade_to_head(engine)
+        sessions = session_factory(engine)
+        book = HearingBook(sessions, Clock(), QuietHours.parse(settings.reminder_quiet_hours),
+                           settings.hearing_keep_days)
+        report = await ScheduleImport(sessions, book, Clock()).run(source, complete=complete)
+    finally:
+        await engine.dispose()
+    print(f"{file.name}: " + "\n".join(report.lines()))
+    return 1 if report.problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -96,10 +130,18 @@ def main(argv: list[str] | None = None) -> int:
         "classify", help="which topic a typed text is about, as one line of JSON per text")
     classify.add_argument("texts", nargs="+", metavar="TEXT",
                           help='the text; "-" reads one text per line from standard input')
+    hearings = commands.add_parser("hearings", help="court schedules")
+    hearing_commands = hearings.add_subparsers(dest="action", required=True)
+    schedule = hearing_commands.add_parser(
+        "import", help="import a court's published hearing schedule (CSV; see README)")
+    schedule.add_argument("file", metavar="FILE")
+    schedule.add_argument("--complete", action="store_true",
+                          help="the file lists every hearing: future ones missing from it are "
+                               "cancelled")
     args = parser.parse_args(argv)
 
     settings = load_settings()
-    setup_logging("WARNING" if args.command in ("chat", "content", "classify")
+    setup_logging("WARNING" if args.command in ("chat", "content", "classify", "hearings")
                   else settings.log_level)
     if args.command == "run":
         asyncio.run(_run(settings))
@@ -111,6 +153,11 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_content_check())
     elif args.command == "classify":
         return _classify(settings, args.texts)
+    elif args.command == "hearings":
+        if not os.path.isfile(args.file):
+            print(f"no such file: {args.file}", file=sys.stderr)
+            return 2
+        return asyncio.run(_import_schedule(settings, args.file, args.complete))
     return 0
 
 

@@ -15,15 +15,20 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
+from bot.services.clock import Clock
 from bot.services.content import Content, load_content
 from bot.services.conversation import Conversation
 from bot.services.conversation.context import Services
 from bot.services.conversation.store import ConversationStore
 from bot.services.flows import build_registry
 from bot.services.glossary.lexicon import Lexicon
+from bot.services.hearings.book import HearingBook
+from bot.services.hearings.timing import QuietHours
+from bot.services.reminders.delivery import Delivery
+from bot.services.reminders.service import ReminderService, build_dispatcher
 from bot.services.stats import Stats
 from bot.services.understanding import classifier_for
-from bot.storage.db import create_engine, session_factory
+from bot.storage.db import SessionFactory, create_engine, session_factory
 from bot.storage.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -37,9 +42,11 @@ class Core:
     content: Content
     conversation: Conversation
     engine: AsyncEngine
+    sessions: SessionFactory
 
     @classmethod
-    async def build(cls, settings: Settings, migrate: bool | None = None) -> Core:
+    async def build(cls, settings: Settings, migrate: bool | None = None,
+                    clock: Clock | None = None) -> Core:
         engine = create_engine(settings.database_url, settings.database_busy_timeout_ms)
         if settings.migrate_on_start if migrate is None else migrate:
             await upgrade_to_head(engine)
@@ -48,25 +55,32 @@ class Core:
         store = ConversationStore(sessions, settings.memory_state_limit)
         # Training takes a moment of CPU; in a thread the event loop stays free meanwhile.
         classifier = await asyncio.to_thread(classifier_for, content)
+        clock = clock or Clock()
+        book = HearingBook(sessions, clock, QuietHours.parse(settings.reminder_quiet_hours),
+                           settings.hearing_keep_days)
         services = Services(settings=settings, store=store, content=content,
                             stats=Stats(sessions), classifier=classifier,
-                            lexicon=Lexicon(content.glossary) if content.glossary else None)
-        return cls(settings, content, Conversation(build_registry(content), services), engine)
+                            lexicon=Lexicon(content.glossary) if content.glossary else None,
+                            hearings=book, clock=clock)
+        return cls(settings, content, Conversation(build_registry(content), services), engine,
+                   sessions)
 
     async def close(self) -> None:
         await self.engine.dispose()
 
 
 class BotApp:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
+        self.clock = clock  # tests move time by hand; None is the real clock
         self.core: Core | None = None
         self.telegram = None
+        self.reminders: ReminderService | None = None
         self._runner: web.AppRunner | None = None
         self.http_url = ""
 
     async def start(self, polling_timeout: int = 30) -> None:
-        self.core = await Core.build(self.settings)
+        self.core = await Core.build(self.settings, clock=self.clock)
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_get("/healthz", self._health)
         if self.settings.telegram_enabled:
@@ -74,10 +88,12 @@ class BotApp:
 
             self.telegram = TelegramChannel(self.settings, self.core.conversation)
             self.telegram.add_routes(app)
+        deliveries: dict[str, Delivery] = {}
         if self.settings.serves_local_chat:
             from bot.channels.localchat import web as local_web
 
-            local_web.add_routes(app, self.core.conversation)
+            deliveries[local_web.CHANNEL] = inbox = local_web.LocalInbox()
+            local_web.add_routes(app, self.core.conversation, inbox)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
@@ -86,8 +102,18 @@ class BotApp:
         self.http_url = f"http://{host}:{port}"
         if self.telegram is not None:
             await self.telegram.start(polling_timeout=polling_timeout)
+            deliveries["telegram"] = self.telegram.delivery
+        if self.settings.reminders_enabled and deliveries:
+            core = self.core
+            dispatcher = build_dispatcher(self.settings, core.sessions, core.conversation,
+                                          deliveries, core.conversation.services.clock)
+            self.reminders = ReminderService(dispatcher, core.conversation.services.hearings,
+                                             self.settings.reminder_poll_seconds)
+            self.reminders.start()
 
     async def stop(self) -> None:
+        if self.reminders is not None:
+            await self.reminders.stop()
         if self.telegram is not None:
             await self.telegram.stop()
         if self._runner is not None:

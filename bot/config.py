@@ -66,12 +66,36 @@ class Settings(BaseSettings):
     # People who did not consent are remembered only in memory; this caps how many at once.
     memory_state_limit: int = Field(default=50_000, ge=100)
 
+    # Hearing reminders (see README "Hearing reminders").
+    reminders_enabled: bool = True  # False: this instance answers chats but sends no reminders
+    reminder_poll_seconds: float = Field(default=15, gt=0)
+    reminder_batch_size: int = Field(default=100, ge=1, le=10_000)
+    reminder_concurrency: int = Field(default=16, ge=1, le=256)
+    reminder_rate_per_second: float = Field(default=30, gt=0)  # Telegram: about 30 overall
+    reminder_chat_interval_seconds: float = Field(default=1.0, ge=0)  # and 1 a second per chat
+    reminder_lease_seconds: int = Field(default=300, ge=1)
+    reminder_backoff_seconds: float = Field(default=1.0, gt=0)
+    reminder_quiet_hours: str = "22:00-08:00"  # Kazakhstan time; "off" for none
+    hearing_keep_days: int = Field(default=30, ge=1)  # past hearings are deleted after this
+    instance_name: str = ""  # who claimed a reminder; defaults to host and process id
+
     @field_validator("telegram_api_base")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("reminder_quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        from bot.services.hearings.timing import QuietHours
+
+        try:
+            QuietHours.parse(value)
+        except ValueError:
+            raise ValueError("use HH:MM-HH:MM (e.g. 22:00-08:00) or off") from None
         return value
 
     @field_validator("log_level")

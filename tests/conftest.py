@@ -65,3 +65,17 @@ async def core(make_settings: SettingsFactory) -> AsyncIterator[Core]:
     built = await Core.build(make_settings(), migrate=True)
     yield built
     await built.close()
+
+
+@pytest.fixture
+async def telegram_bot_with_clock(
+    bot_api: FakeBotAPI, make_settings: SettingsFactory, clock
+) -> AsyncIterator[BotApp]:
+    """The whole bot on the fake Bot API, on the test's clock, with its own reminder job off
+    (the test runs the dispatcher itself)."""
+    app = BotApp(make_settings(telegram_bot_token=bot_api.token,
+                               telegram_api_base=bot_api.base_url, reminders_enabled=False),
+                 clock=clock)
+    await app.start(polling_timeout=1)
+    yield app
+    await app.stop()

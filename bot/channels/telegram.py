@@ -13,7 +13,15 @@ from contextlib import suppress
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.types import (
     BotCommand,
     BufferedInputFile,
@@ -28,6 +36,7 @@ from bot.config import Settings, TelegramMode
 from bot.handlers.telegram import build_router
 from bot.services.conversation import Conversation, Screen
 from bot.services.i18n import LANGUAGES, N_, gettext_for
+from bot.services.reminders.delivery import Refused, RetryLater, Unavailable, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +57,11 @@ class TelegramPresenter:
 
     @staticmethod
     def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
-        rows = [
-            [InlineKeyboardButton(text=_button_label(choice.label, choice.short),
-                                  callback_data=choice.id)]
-            for choice in screen.choices
-        ]
+        buttons = [InlineKeyboardButton(text=_button_label(choice.label, choice.short),
+                                        callback_data=choice.id)
+                   for choice in screen.choices]
+        width = max(1, min(screen.columns, 8))  # Telegram draws at most 8 in a row
+        rows = [buttons[start:start + width] for start in range(0, len(buttons), width)]
         if screen.nav:
             rows.append([InlineKeyboardButton(text=choice.label, callback_data=choice.id)
                          for choice in screen.nav])
@@ -98,6 +107,33 @@ def _fit(text: str) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
 
 
+class TelegramDelivery:
+    """Reminders and other messages nobody asked for, with Telegram's errors told apart: 429
+    (wait), 5xx and network trouble (try again), 403 (the person blocked the bot)."""
+
+    def __init__(self, bot: Bot, timeout: float = 20) -> None:
+        self.bot = bot
+        self.timeout = timeout
+
+    async def deliver(self, chat_id: str, screen: Screen) -> None:
+        try:
+            await self.bot.send_message(int(chat_id), _fit(screen.full_text()),
+                                        reply_markup=TelegramPresenter.keyboard(screen),
+                                        request_timeout=int(self.timeout))
+        except TelegramRetryAfter as error:
+            raise RetryLater(error.retry_after) from None
+        except (TelegramServerError, TelegramNetworkError) as error:
+            raise Unavailable(type(error).__name__) from None
+        except TelegramForbiddenError:
+            raise Unreachable("blocked") from None
+        except (TelegramBadRequest, TelegramNotFound) as error:
+            if "chat not found" in str(error).lower():
+                raise Unreachable("chat not found") from None
+            raise Refused(type(error).__name__) from None
+        except TelegramAPIError as error:
+            raise Refused(type(error).__name__) from None
+
+
 class TelegramChannel:
     """One bot, one dispatcher; long polling as a background task, or a webhook route."""
 
@@ -107,6 +143,7 @@ class TelegramChannel:
         self.bot = Bot(settings.telegram_bot_token, session=session)
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(build_router(conversation, TelegramPresenter()))
+        self.delivery = TelegramDelivery(self.bot)
         self._polling: asyncio.Task[None] | None = None
 
     def add_routes(self, app: web.Application) -> None:

@@ -49,3 +49,27 @@ def format_moment(moment: datetime, language: str) -> str:
 def format_tenge(amount: Decimal | int | float, language: str) -> str:
     """Money in tenge with the language's digit grouping: "500 000 ₸"."""
     return f"{format_decimal(amount, locale=BABEL_LOCALES[language])} ₸"
+
+
+class Clock:
+    """The time now, as one object the reminder code asks; tests hand in a `ManualClock`."""
+
+    def now(self) -> datetime:
+        return utc_now()
+
+
+class ManualClock(Clock):
+    """A clock that stands still until it is moved: for tests and benchmarks of reminders."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = as_utc(start)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, moment: datetime) -> None:
+        self._now = as_utc(moment)
+
+    def advance(self, **delta: float) -> datetime:
+        self._now += timedelta(**delta)
+        return self._now

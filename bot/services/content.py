@@ -23,6 +23,7 @@ from bot.services.explorer.model import (
 )
 from bot.services.glossary.model import Glossary
 from bot.services.guides.model import Guide
+from bot.services.hearings.model import CourtList, HearingHelp
 
 __all__ = ["Bilingual", "Content", "ContentError", "Topic", "load_content"]
 
@@ -78,6 +79,8 @@ class Content(BaseModel):
     guides: dict[str, Guide] = {}
     glossary: Glossary | None = None
     examples: dict[str, IntentExamples] = {}  # intent id (a topic id or "unknown") -> texts
+    courts: CourtList | None = None  # the region → court buttons for adding a hearing
+    hearing_help: HearingHelp | None = None  # what reminders say: bring, online, can't come
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((topic for topic in self.topics if topic.id == topic_id), None)
@@ -109,6 +112,8 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         "guides": _by_id(directory / "guides"),
         "glossary": _read_optional(directory / "glossary.yaml") or None,
         "examples": _merge_examples(directory / "understanding"),
+        "courts": _read_optional(directory / "courts.yaml") or None,
+        "hearing_help": _read_optional(directory / "hearing_help.yaml") or None,
     }
     try:
         content = Content.model_validate(data)
@@ -195,7 +200,19 @@ def cross_references(content: Content) -> list[str]:
     problems += [f"understanding: examples for {intent!r}, which is not a topic id or 'unknown'"
                  for intent in content.examples
                  if intent != "unknown" and content.topic(intent) is None]
-    return problems + _guide_references(content) + _glossary_references(content)
+    return (problems + _guide_references(content) + _glossary_references(content)
+            + _hearing_help_references(content))
+
+
+def _hearing_help_references(content: Content) -> list[str]:
+    help_ = content.hearing_help
+    if help_ is None:
+        return []
+    statements = [*help_.bring, *help_.online, *help_.cant_come]
+    where = "hearing_help.yaml"
+    return ([f"{where}: unknown source {s.source!r}" for s in statements
+             if s.source and s.source not in content.sources]
+            + _unconfirmed(content, where, [s for s in statements if s.source]))
 
 
 def _guide_references(content: Content) -> list[str]:

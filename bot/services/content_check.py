@@ -23,6 +23,7 @@ from bot.services.conversation.context import CONSENT_VERSION, Context
 from bot.services.conversation.engine import STALE_NOTICE
 from bot.services.conversation.store import Place, Profile, Visit
 from bot.services.explorer.check import PathwayWalker, static_problems
+from bot.services.hearings.check import HearingWalker
 from bot.services.i18n import LANGUAGES, LOCALES_DIR, gettext_for
 
 MAX_WORDS = 110
@@ -59,6 +60,10 @@ async def walk(core) -> WalkResult:
     await walker.walk_all()
     result.screens.update(walker.screens)
     result.problems += walker.problems
+    hearings = HearingWalker(core)
+    await hearings.walk()
+    result.screens.update(hearings.screens)
+    result.problems += hearings.problems
     return result
 
 
@@ -72,7 +77,7 @@ async def _press_every_button(core) -> WalkResult:
             queue, seen = deque([start]), {start}
             while queue:
                 ref = queue.popleft()
-                screen = _look(conversation, _visit(who, language, ref, next(people)))
+                screen = await _look(conversation, _visit(who, language, ref, next(people)))
                 result.screens[(who, language, ref)] = screen
                 for choice in screen.all_choices:
                     visit = _visit(who, language, ref, next(people))
@@ -100,9 +105,9 @@ def _visit(who: str, language: str, ref: str, number: int) -> Visit:
     return Visit("check", f"check-{number}", profile, Place(ref))
 
 
-def _look(conversation, visit: Visit) -> Screen:
+async def _look(conversation, visit: Visit) -> Screen:
     ctx = Context(Event("check", visit.user_id, EventKind.edited), visit, conversation.services)
-    return conversation.render(ctx)
+    return await conversation.render(ctx)
 
 
 def check_screens(result: WalkResult, registry) -> list[str]:

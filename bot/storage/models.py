@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -41,6 +51,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(),
         dict[str, Any]: JSON,
+        dict[str, Any] | None: JSON,
         list[str]: JSON,
     }
 
@@ -59,6 +70,9 @@ class User(Base):
     consent_at: Mapped[datetime]
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # Set when the messenger refused a message because the person blocked the bot; cleared when
+    # they write again. Reminders are not sent while it is set.
+    unreachable_since: Mapped[datetime | None]
 
     state: Mapped[ConversationState | None] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True, uselist=False
@@ -95,3 +109,79 @@ class ExplorerEvent(Base):
     pathway: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # started | question | plan | feedback | draft
     detail: Mapped[str | None] = mapped_column(String(64))  # outcome, question id, up / down
+
+
+class Hearing(Base):
+    """A court hearing a person asked to be reminded of. The court is one from the bundled list
+    (`court_id`) or a name the person typed (`court_name`)."""
+
+    __tablename__ = "hearings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    case_number: Mapped[str] = mapped_column(String(40))
+    court_id: Mapped[str | None] = mapped_column(String(24))
+    court_name: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    video_link: Mapped[str | None] = mapped_column(String(500))
+    room: Mapped[str | None] = mapped_column(String(40))
+    # Which reminders the person wants: a subset of "7d", "1d", "2h"; empty means "stopped".
+    reminders_on: Mapped[list[str]]
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | cancelled
+    schedule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("court_schedule.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """One message to send at `due_at`: a reminder before a hearing, or news that it moved or was
+    cancelled. The row's status is the delivery's whole memory, so a restart loses nothing:
+
+    pending → claimed (by one sender, until `lease_until`) → sending → sent.
+    A claimed row whose lease ran out (its sender died) is claimed again. A row left in
+    `sending` is never sent again: the message may have arrived (`unknown`, for staff to see).
+    Other ends: skipped (the hearing passed, or a later reminder made it pointless),
+    failed (the messenger refused it), blocked (the person blocked the bot), cancelled.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(
+        ForeignKey("hearings.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # 7d | 1d | 2h | moved | cancelled
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None]
+    detail: Mapped[dict[str, Any] | None]  # "moved": the old start, to say "was … now …"
+    created_at: Mapped[datetime]
+
+
+class ScheduledHearing(Base):
+    """A hearing from a court's published schedule, so a person can find theirs by case number.
+    Party names are never imported: the case number, court and time are enough."""
+
+    __tablename__ = "court_schedule"
+    __table_args__ = (UniqueConstraint("court_key", "case_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    court_key: Mapped[str] = mapped_column(String(200))  # court id, or the name in lower case
+    court_id: Mapped[str | None] = mapped_column(String(24))
+    court_name: Mapped[str | None] = mapped_column(String(200))
+    case_number: Mapped[str] = mapped_column(String(40), index=True)
+    starts_at: Mapped[datetime]
+    online: Mapped[bool] = mapped_column(Boolean, default=False)
+    room: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | cancelled
+    imported_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

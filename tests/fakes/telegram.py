@@ -50,6 +50,9 @@ class Fault:
     count: int = 1
     retry_after: int | None = None
     description: str = "Injected fault"
+    chat_id: int | None = None  # only messages to this chat (None: any)
+    delay: float = 0  # wait this long before answering: longer than the client's timeout
+    # makes a timeout (the message is not delivered, as when Telegram's side is overloaded)
 
 
 class FakeBotAPI:
@@ -58,6 +61,9 @@ class FakeBotAPI:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.chats: dict[int, dict[int, Shown]] = {}
         self.faults: list[Fault] = []
+        # After this many messages, deliver further ones but never answer: what the bot sees
+        # when it is killed with requests on the wire (None: answer everything).
+        self.hang_after: int | None = None
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -94,13 +100,20 @@ class FakeBotAPI:
         method = request.match_info["method"]
         params = await _read_params(request)
         self.calls.append((method, params))
-        fault = next((f for f in self.faults if f.method == method and f.count > 0), None)
+        chat = params.get("chat_id")
+        fault = next((f for f in self.faults if f.method == method and f.count > 0
+                      and (f.chat_id is None or str(f.chat_id) == str(chat))), None)
         if fault is not None:
             fault.count -= 1
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
             extra = {"retry_after": fault.retry_after} if fault.retry_after else None
             return _error(fault.status, fault.description, extra)
         handler = getattr(self, f"_api_{method}", None)
         result = await handler(params) if handler else True
+        if method == "sendMessage" and self.hang_after is not None \
+                and len(self.sent("sendMessage")) > self.hang_after:
+            await asyncio.Event().wait()  # delivered, but the answer never comes
         if isinstance(result, web.Response):
             return result
         return web.json_response({"ok": True, "result": result})
@@ -177,6 +190,10 @@ class FakeBotAPI:
     async def wait_outputs(self, chat_id: int, at_least: int, seconds: float = 10) -> None:
         async with asyncio.timeout(seconds), self._changed:
             await self._changed.wait_for(lambda: self.outputs(chat_id) >= at_least)
+
+    def messages(self, chat_id: int) -> list[Shown]:
+        """Everything the chat has been sent, oldest first."""
+        return [self.chats.get(chat_id, {})[key] for key in sorted(self.chats.get(chat_id, {}))]
 
     def latest(self, chat_id: int) -> Shown:
         messages = self.chats.get(chat_id, {})

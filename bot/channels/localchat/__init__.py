@@ -16,6 +16,7 @@ def screen_as_dict(screen: Screen) -> dict[str, Any]:
         "text": screen.text,
         "choices": [{"id": c.id, "label": c.label} for c in screen.choices],
         "nav": [{"id": c.id, "label": c.label} for c in screen.nav],
+        "columns": screen.columns,
         "attachments": [
             {"filename": item.filename, "mime_type": item.mime_type, "size": len(item.content)}
             for item in screen.attachments

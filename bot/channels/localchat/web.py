@@ -2,14 +2,15 @@
 
 Each browser gets a random id in a cookie; that id is the "user" of the `web` channel. Files a
 screen carries (a draft as PDF and DOCX) are kept in memory for that browser only, until its
-next files, and downloaded from /chat/file/<n>.
+next files, and downloaded from /chat/file/<n>. Messages the bot sends on its own (reminders)
+wait in an in-memory inbox that the page asks for every few seconds.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from pathlib import Path
 
 from aiohttp import web
@@ -17,16 +18,36 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.channels.localchat import screen_as_dict
 from bot.services.conversation import Conversation, Event, EventKind
-from bot.services.conversation.screens import Attachment
+from bot.services.conversation.screens import Attachment, Screen
 
 CHANNEL = "web"
 COOKIE = "local_chat"
 MAX_TEXT = 10_000
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 FILE_KEEPERS = 1_000  # browsers whose latest files are kept
+INBOX_USERS = 1_000  # browsers with messages waiting
+INBOX_SIZE = 20  # messages kept for one browser
 
 
-def add_routes(app: web.Application, conversation: Conversation) -> None:
+class LocalInbox:
+    """The local chat's side of reminders: a bounded inbox per browser."""
+
+    def __init__(self) -> None:
+        self._boxes: OrderedDict[str, deque[Screen]] = OrderedDict()
+
+    async def deliver(self, chat_id: str, screen: Screen) -> None:
+        box = self._boxes.setdefault(chat_id, deque(maxlen=INBOX_SIZE))
+        box.append(screen)
+        self._boxes.move_to_end(chat_id)
+        while len(self._boxes) > INBOX_USERS:
+            self._boxes.popitem(last=False)
+
+    def take(self, chat_id: str) -> list[Screen]:
+        return list(self._boxes.pop(chat_id, ()))
+
+
+def add_routes(app: web.Application, conversation: Conversation,
+               inbox: LocalInbox | None = None) -> None:
     page = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"])
     ).get_template("chat.html").render()
@@ -65,8 +86,13 @@ def add_routes(app: web.Application, conversation: Conversation) -> None:
         return web.Response(body=item.content, content_type=item.mime_type, headers={
             "Content-Disposition": f'attachment; filename="{item.filename}"'})
 
+    async def inbox_messages(request: web.Request) -> web.Response:
+        waiting = inbox.take(request.cookies.get(COOKIE, "")) if inbox else []
+        return web.json_response({"screens": [screen_as_dict(s) for s in waiting]})
+
     files: OrderedDict[str, list[Attachment]] = OrderedDict()
     app.router.add_get("/", show_page)
+    app.router.add_get("/chat/api/inbox", inbox_messages)
     app.router.add_post("/chat/api/event", take_event)
     app.router.add_get("/chat/file/{index}", download)
 

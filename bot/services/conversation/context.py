@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.services.clock import Clock
 from bot.services.conversation.events import Event
 from bot.services.conversation.screens import Attachment
 from bot.services.conversation.store import Visit
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from bot.services.content import Content
     from bot.services.conversation.store import ConversationStore
     from bot.services.glossary.lexicon import Lexicon
+    from bot.services.hearings.book import HearingBook
     from bot.services.stats import Stats
     from bot.services.understanding.classifier import Classifier
 
@@ -31,6 +33,8 @@ class Services:
     stats: Stats
     classifier: Classifier | None = None  # None when no examples are bundled
     lexicon: Lexicon | None = None  # None when there is no glossary
+    hearings: HearingBook | None = None
+    clock: Clock = field(default_factory=Clock)
 
 
 @dataclass

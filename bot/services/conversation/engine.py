@@ -9,8 +9,10 @@ bug in a feature — the person gets a kind answer and a way on, never silence.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import weakref
+from collections.abc import Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,7 +20,7 @@ from bot.services.conversation.context import CONSENT_VERSION, Context, Services
 from bot.services.conversation.events import Event, EventKind
 from bot.services.conversation.registry import Access, Registry, View, split_ref
 from bot.services.conversation.screens import Choice, Screen
-from bot.services.conversation.store import Visit
+from bot.services.conversation.store import Profile, Visit
 from bot.services.i18n import N_, gettext_for, normalize_language
 
 log = logging.getLogger(__name__)
@@ -79,7 +81,7 @@ class Conversation:
         ctx = Context(event, visit, self.services)
         try:
             await self._dispatch(ctx)
-            screen = self.render(ctx)
+            screen = await self.render(ctx)
         except Exception:
             log.exception("a feature failed on a %s event", event.kind.value)
             return [self._fallback_screen(event, FAULT_NOTICE, ctx.visit.profile.language)]
@@ -97,6 +99,8 @@ class Conversation:
             await self._on_choice(ctx, event.choice)
         elif event.kind is EventKind.command:
             await self._on_command(ctx, event.command, event.argument)
+        elif event.kind is EventKind.text and (keyword := self._keyword(event.text)):
+            await keyword(ctx, event.text)
         elif event.kind is EventKind.text:
             handler = self.registry.text_inputs.get(split_ref(ctx.place.screen)[0])
             if handler is None or not await handler(ctx, event.text):
@@ -108,6 +112,10 @@ class Conversation:
         self._guard_onboarding(ctx)
         for hook in self.registry.after_event:
             hook(ctx)
+
+    def _keyword(self, text: str):
+        word = text.strip().strip(".!").casefold()
+        return self.registry.keywords.get(word) if len(word) < 20 else None
 
     async def _on_choice(self, ctx: Context, choice: str) -> None:
         verb, argument = split_ref(choice)
@@ -149,17 +157,28 @@ class Conversation:
             # Replace rather than push, so Back leads away instead of into this screen again.
             ctx.place.screen = f"consent_needed:{ctx.place.screen}"
 
-    def render(self, ctx: Context) -> Screen:
+    async def render(self, ctx: Context) -> Screen:
         if not self.registry.knows(ctx.place.screen, self.services):
             ctx.home()  # e.g. saved before an update removed that screen
         ref = ctx.place.screen
         view = self.registry.screens[split_ref(ref)[0]].render(ctx, split_ref(ref)[1])
+        if inspect.isawaitable(view):  # screens that read the database (my hearings)
+            view = await view
         return self._to_screen(ctx, ref, view)
+
+    def compose(self, channel: str, user_id: str, language: str,
+                write: Callable[[Context], View], name: str = "push") -> Screen:
+        """A message the bot sends on its own (a reminder), drawn like any screen but without
+        touching where the person is in the conversation."""
+        visit = Visit(channel, user_id, Profile(language=language))
+        ctx = Context(Event(channel, user_id, EventKind.command, command=name), visit,
+                      self.services)
+        return self._to_screen(ctx, name, write(ctx))
 
     def _to_screen(self, ctx: Context, ref: str, view: View) -> Screen:
         _ = ctx.gettext
         options = list(view.options)
-        if len(options) > PAGE_SIZE + 1:
+        if len(options) > PAGE_SIZE + 1 and view.columns == 1:
             options = self._page(ctx, options)
         nav: list[Choice] = []
         if view.back:
@@ -176,6 +195,7 @@ class Conversation:
             nav=tuple(nav),
             notice="\n".join(ctx.notices),
             attachments=tuple(ctx.attachments),
+            columns=view.columns,
         )
 
     def _page(self, ctx: Context, options: list[Choice]) -> list[Choice]:

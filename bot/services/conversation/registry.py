@@ -26,6 +26,7 @@ class View:
     back: bool = True
     menu: bool = True
     human: bool = True
+    columns: int = 1  # a grid (a calendar, times): drawn this many to a row, never paged
 
 
 class Access:
@@ -37,7 +38,7 @@ class Access:
     personal = "personal"
 
 
-ScreenFn = Callable[["Context", str], View]
+ScreenFn = Callable[["Context", str], View | Awaitable[View]]
 ArgumentCheck = Callable[["Services", str], bool]
 ActionFn = Callable[["Context", str], Awaitable[None]]
 TextFn = Callable[["Context", str], Awaitable[bool]]
@@ -63,6 +64,7 @@ class Registry:
     commands: dict[str, ActionFn] = field(default_factory=dict)
     text_inputs: dict[str, TextFn] = field(default_factory=dict)
     deep_links: dict[str, str] = field(default_factory=dict)  # "family-alimony" -> screen ref
+    keywords: dict[str, ActionFn] = field(default_factory=dict)  # "стоп" typed on any screen
     after_event: list[HookFn] = field(default_factory=list)  # run once the person has moved
 
     def screen(self, name: str, access: str = Access.public,
@@ -97,6 +99,18 @@ class Registry:
         def register(handler: TextFn) -> TextFn:
             self._unique(self.text_inputs, screen_name, "text input")
             self.text_inputs[screen_name] = handler
+            return handler
+
+        return register
+
+    def keyword(self, *words: str) -> Callable[[ActionFn], ActionFn]:
+        """A word that means the same on every screen, even where typed text is expected
+        (e.g. "стоп" / "тоқта" / "stop" to stop reminders). Matched whole, in lower case."""
+
+        def register(handler: ActionFn) -> ActionFn:
+            for word in words:
+                self._unique(self.keywords, word.casefold(), "keyword")
+                self.keywords[word.casefold()] = handler
             return handler
 
         return register

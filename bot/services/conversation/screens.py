@@ -41,6 +41,7 @@ class Screen:
     nav: tuple[Choice, ...] = ()  # Back / Main menu / Talk to a person
     notice: str = ""  # a short line shown above the text ("That button is out of date…")
     attachments: tuple[Attachment, ...] = ()  # files sent after the text (PDF, DOCX, .ics)
+    columns: int = 1  # choices per row where the channel can draw a grid (a calendar)
 
     @property
     def all_choices(self) -> tuple[Choice, ...]:

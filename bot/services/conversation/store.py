@@ -117,6 +117,7 @@ class ConversationStore:
             user.consent_version = visit.profile.consent_version or consent_version
             user.consent_at = visit.profile.consent_at or now
             user.last_seen_at = now
+            user.unreachable_since = None  # they wrote, so they have not blocked the bot
             await session.flush()
             state = await session.get(ConversationState, user.id)
             if state is None:

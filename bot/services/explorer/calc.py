@@ -181,12 +181,18 @@ def parse_date(text: str, today: date) -> date | None:
 
     A date without a year is taken in the current year; nothing after today is accepted
     because every start date we ask for (a decision, a letter, a dismissal) is in the past."""
-    cleaned = text.lower().strip().rstrip(".")
-    cleaned = re.sub(r"\s*(г|ж|года|жыл|жылы)\.?$", "", cleaned)
-    found = _numeric_date(cleaned, today) or _worded_date(cleaned, today)
+    found = read_date(text, today)
     if found is None or found > today or found.year < today.year - 30:
         return None
     return found
+
+
+def read_date(text: str, today: date) -> date | None:
+    """A typed date in any of the forms `parse_date` takes, past or future (a date without a
+    year is in `today`'s year)."""
+    cleaned = text.lower().strip().rstrip(".")
+    cleaned = re.sub(r"\s*(г|ж|года|жыл|жылы)\.?$", "", cleaned)
+    return _numeric_date(cleaned, today) or _worded_date(cleaned, today)
 
 
 def _numeric_date(text: str, today: date) -> date | None:

@@ -6,6 +6,8 @@ from bot.services.flows import (
     explorer,
     glossary,
     guides,
+    hearing_form,
+    hearings,
     help_from_people,
     menu,
     navigation,
@@ -19,7 +21,7 @@ from bot.services.flows import (
 def build_registry(content: Content) -> Registry:
     registry = Registry()
     for feature in (navigation, onboarding, menu, help_from_people, topics, explorer, guides,
-                    glossary, typed, privacy):
+                    glossary, hearings, hearing_form, typed, privacy):
         feature.register(registry)
     topics.register_deep_links(registry, content)
     return registry

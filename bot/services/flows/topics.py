@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.services.content import Content, Topic
 from bot.services.conversation.context import Context
-from bot.services.conversation.registry import Access, Registry, View
+from bot.services.conversation.registry import Registry, View
 from bot.services.conversation.screens import Choice
 
 SERVICE_SCREENS = {
@@ -18,9 +18,6 @@ SERVICE_SCREENS = {
     "service.language": "language",
     "service.privacy": "mydata",
 }
-# How-to guides a person waiting for a hearing needs: what a court notice means, how to follow
-# the case, how to take part by video.
-HEARING_GUIDES = ("guide.notifications", "guide.track_case", "guide.online_hearing")
 
 
 def register(registry: Registry) -> None:
@@ -39,20 +36,6 @@ def register(registry: Registry) -> None:
             text=_("Courts online, step by step. What do you want to do?"),
             options=[*_topic_choices(ctx, "guide"),
                      Choice("go:glossary", _("📚 Court words explained"), _("📚 Words explained"))],
-        )
-
-    @registry.screen("hearings", access=Access.public)
-    def hearings(ctx: Context, _argument: str) -> View:
-        _ = ctx.gettext
-        return View(
-            text=_(
-                "Reminders about your court hearings are coming soon. Until then, a person can "
-                "help you find your hearing date: press “Talk to a person”."
-            ),
-            options=[Choice("go:human", _("👤 Talk to a person")),
-                     *[choice for guide_id in HEARING_GUIDES
-                       if (choice := topic_choice(ctx, guide_id, "📘 ")) is not None]],
-            human=False,
         )
 
 

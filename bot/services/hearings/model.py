@@ -1,0 +1,93 @@
+"""The shape of the hearing content: the bundled list of courts, and what the reminders and the
+"I can't come" screen say. Both are YAML a court's staff may edit; pydantic checks them at start."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pydantic import Field, field_validator, model_validator
+
+from bot.services.bilingual import Bilingual
+from bot.services.explorer.model import Statement, Strict
+
+COURT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,23}$")  # fits a button id: "court:<region>/<court>"
+SHORT_LABEL = 24  # a WhatsApp list row title
+
+
+class Court(Strict):
+    id: str
+    name: Bilingual
+    short: Bilingual | None = None  # for WhatsApp's 24-character rows, when `name` is longer
+    address: Bilingual | None = None  # only where a source gives it; otherwise "see the summons"
+    source: str  # the page the name (and address) were taken from
+    checked: date
+
+    @field_validator("id")
+    @classmethod
+    def _button_safe(cls, value: str) -> str:
+        if not COURT_ID.match(value):
+            raise ValueError("court ids are 2–24 of a-z, 0-9 and '-'")
+        return value
+
+    @field_validator("short")
+    @classmethod
+    def _fits_a_row(cls, value: Bilingual | None) -> Bilingual | None:
+        if value is not None and max(len(value.kk), len(value.ru)) > SHORT_LABEL:
+            raise ValueError(f"short names are at most {SHORT_LABEL} characters")
+        return value
+
+    def label(self, language: str) -> str:
+        return (self.short or self.name)(language)
+
+
+class Region(Strict):
+    id: str
+    name: Bilingual
+    courts: list[Court] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _button_safe(cls, value: str) -> str:
+        if not COURT_ID.match(value):
+            raise ValueError("region ids are 2–24 of a-z, 0-9 and '-'")
+        return value
+
+
+class CourtList(Strict):
+    regions: list[Region] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> CourtList:
+        regions = [region.id for region in self.regions]
+        courts = [court.id for region in self.regions for court in region.courts]
+        for kind, ids in (("region", regions), ("court", courts)):
+            repeated = sorted({i for i in ids if ids.count(i) > 1})
+            if repeated:
+                raise ValueError(f"{kind} ids used twice: {', '.join(repeated)}")
+        return self
+
+    def court(self, court_id: str) -> Court | None:
+        return next((court for region in self.regions for court in region.courts
+                     if court.id == court_id), None)
+
+    def named(self, name: str) -> Court | None:
+        """The listed court with this name in either language (case and spaces ignored)."""
+        wanted = " ".join(name.split()).casefold()
+        return next((court for region in self.regions for court in region.courts
+                     if wanted in (court.name.kk.casefold(), court.name.ru.casefold())), None)
+
+    def region(self, region_id: str) -> Region | None:
+        return next((region for region in self.regions if region.id == region_id), None)
+
+    def region_of(self, court_id: str) -> Region | None:
+        return next((region for region in self.regions
+                     if any(court.id == court_id for court in region.courts)), None)
+
+
+class HearingHelp(Strict):
+    """What reminders and the hearing screens tell people, each sentence sourced or plain."""
+
+    bring: list[Statement] = Field(min_length=1)  # what to take to a hearing in person
+    online: list[Statement] = Field(min_length=1)  # joining by video, with the short checklist
+    cant_come: list[Statement] = Field(min_length=1)  # what to do when you cannot come

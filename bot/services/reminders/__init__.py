@@ -1,0 +1,1 @@
+"""Sending reminders: rows claimed from the database, sent within the messengers' limits."""

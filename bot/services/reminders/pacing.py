@@ -1,0 +1,43 @@
+"""Pacing messages within a messenger's limits: so many a second overall, one a second per chat.
+
+Telegram answers a bot that sends faster with 429 "Too Many Requests" and a `retry_after`; the
+pacer keeps under the limits in the first place, and `pause()` makes every sender wait out a
+`retry_after` that came anyway. It uses the real monotonic clock: limits are about real seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+
+class Pacer:
+    def __init__(self, per_second: float, per_chat_seconds: float) -> None:
+        self._interval = 1.0 / per_second if per_second > 0 else 0.0
+        self._per_chat = per_chat_seconds
+        self._next = 0.0  # the earliest moment the next message may go
+        self._chat_next: dict[str, float] = {}
+
+    async def wait_turn(self, chat: str) -> None:
+        """Return when a message to `chat` may be sent; reserves that moment for it."""
+        while True:
+            now = time.monotonic()
+            chat_ready = self._chat_next.get(chat, 0.0)
+            if chat_ready > now:
+                await asyncio.sleep(chat_ready - now)
+                continue
+            slot = max(now, self._next)
+            self._next = slot + self._interval
+            self._chat_next[chat] = slot + self._per_chat
+            if len(self._chat_next) > 10_000:
+                self._forget_idle_chats(now)
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            return
+
+    def pause(self, seconds: float) -> None:
+        """Hold every message back for `seconds` (the messenger asked us to slow down)."""
+        self._next = max(self._next, time.monotonic() + seconds)
+
+    def _forget_idle_chats(self, now: float) -> None:
+        self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}

@@ -1,0 +1,112 @@
+"""The periodic jobs: send due reminders, and forget hearings long past.
+
+APScheduler holds two interval jobs and nothing else: the reminders themselves stay in the
+database, so the scheduler's memory is the same for ten reminders or a million.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import Mapping
+from contextlib import suppress
+from datetime import timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.config import Settings
+from bot.services.clock import Clock, utc_now
+from bot.services.conversation import Conversation
+from bot.services.flows.hearing_text import reminder_view
+from bot.services.hearings.book import HearingBook
+from bot.services.hearings.timing import QuietHours
+from bot.services.reminders.delivery import Delivery
+from bot.services.reminders.dispatcher import (
+    DispatchReport,
+    DispatchSettings,
+    DueReminder,
+    ReminderDispatcher,
+)
+from bot.services.reminders.pacing import Pacer
+from bot.storage.db import SessionFactory
+
+log = logging.getLogger(__name__)
+
+
+def dispatch_settings(settings: Settings) -> DispatchSettings:
+    return DispatchSettings(
+        batch_size=settings.reminder_batch_size,
+        concurrency=settings.reminder_concurrency,
+        lease=timedelta(seconds=settings.reminder_lease_seconds),
+        backoff=settings.reminder_backoff_seconds,
+    )
+
+
+def instance_name(settings: Settings) -> str:
+    return settings.instance_name or f"{socket.gethostname()}-{os.getpid()}"[:64]
+
+
+def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation: Conversation,
+                     deliveries: Mapping[str, Delivery], clock: Clock) -> ReminderDispatcher:
+    def compose(item: DueReminder, late: bool):
+        return conversation.compose(item.channel, item.chat_id, item.language,
+                                    lambda ctx: reminder_view(ctx, item, late),
+                                    name=f"reminder:{item.kind}")
+
+    return ReminderDispatcher(
+        sessions, deliveries, compose, clock, QuietHours.parse(settings.reminder_quiet_hours),
+        Pacer(settings.reminder_rate_per_second, settings.reminder_chat_interval_seconds),
+        dispatch_settings(settings), instance=instance_name(settings))
+
+
+class ReminderService:
+    """Runs the dispatcher every few seconds, one run at a time, and a clean-up every 6 hours.
+
+    Stopping lets the messages already on the wire finish and hands the rest of the batch back,
+    so a restart neither loses them nor waits for their claims to run out."""
+
+    def __init__(self, dispatcher: ReminderDispatcher, book: HearingBook,
+                 poll_seconds: float) -> None:
+        self.dispatcher = dispatcher
+        self.book = book
+        self.poll_seconds = poll_seconds
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self._busy = asyncio.Lock()
+
+    def start(self) -> None:
+        self.scheduler.add_job(self.send_due, "interval", seconds=self.poll_seconds,
+                               id="send_due_reminders", max_instances=1, coalesce=True,
+                               next_run_time=utc_now())
+        self.scheduler.add_job(self.forget_old, "interval", hours=6, id="forget_old_hearings",
+                               max_instances=1, coalesce=True, next_run_time=utc_now())
+        self.scheduler.start()
+
+    async def stop(self, wait_seconds: float = 30) -> None:
+        self.dispatcher.stop()
+        with suppress(TimeoutError):
+            async with asyncio.timeout(wait_seconds):
+                await self._busy.acquire()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    async def send_due(self) -> DispatchReport | None:
+        async with self._busy:
+            try:
+                report = await self.dispatcher.run_due()
+            except Exception:  # the database may be away for a moment: the next run retries
+                log.exception("sending reminders failed; will try again")
+                return None
+        if report.batches:
+            log.info("reminders: %s", dict(report.outcomes))
+        return report
+
+    async def forget_old(self) -> None:
+        try:
+            removed = await self.book.forget_old()
+        except Exception:
+            log.exception("deleting old hearings failed; will try again")
+            return
+        if removed:
+            log.info("deleted %d hearings past their keeping time", removed)

@@ -26,3 +26,6 @@ def setup_logging(level: str) -> None:
     quiet = max(logging.getLevelName(level), logging.WARNING)
     logging.getLogger("aiogram.event").setLevel(quiet)
     logging.getLogger("alembic.runtime.plugins").setLevel(quiet)
+    # APScheduler warns each time the reminder job is due while the last run is still sending
+    # (by design: one run at a time), and logs every run at INFO. Its errors still show.
+    logging.getLogger("apscheduler").setLevel(max(logging.getLevelName(level), logging.ERROR))

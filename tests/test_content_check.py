@@ -19,7 +19,8 @@ async def test_every_screen_passes_in_both_languages(make_settings) -> None:
         reached = {ref.split(":")[0] for (_w, _l, ref) in result.screens}
         assert {"menu", "language", "consent", "explorer", "guides", "guide", "human",
                 "mydata", "mydata_delete", "hearings", "guide_step", "guide_trouble", "guide_end",
-                "glossary", "term", "words", "path", "plan"} <= reached
+                "glossary", "term", "words", "path", "plan", "hearing", "h_date", "h_time",
+                "h_confirm", "h_found", "h_cant", "h_stop", "reminder"} <= reached
         assert result.edges > 300
     finally:
         await core.close()

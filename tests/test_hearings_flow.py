@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import func, select
 
 from bot.app import Core
 from bot.services.clock import ManualClock
 from bot.services.hearings.schedule import CsvSchedule, ScheduleImport
+from bot.storage.models import Hearing
 from tests.conftest import SettingsFactory
 from tests.hearing_helpers import START, add_hearing, clock_at, due_local, local, reminders
 from tests.people import Person, agreed_person, plain
@@ -217,3 +219,15 @@ async def test_someone_elses_hearing_cannot_be_reached(core: Core) -> None:
         await stranger.press(press)
     assert "нет в вашем списке" in (await stranger.press(f"go:hearing:{hearing_id}")).text
     assert len(await reminders(core, hearing_id)) == 3
+
+
+async def test_my_data_shows_the_hearings_and_deleting_removes_them(core: Core) -> None:
+    person = await agreed_person(core)
+    await add_hearing(person)
+    mine = await person.press("go:mydata")
+    assert "ваши заседания (1)" in mine.text
+    await person.press("go:mydata_delete")
+    await person.press("data:delete")
+    assert await reminders(core) == []
+    async with core.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Hearing)) == 0

@@ -122,6 +122,10 @@ async def test_a_reminder_says_when_and_where_and_its_buttons_work(
     citizen = Citizen(bot_api, chat)
     cant = await citizen.press("🙁 Не смогу прийти", on=message)
     assert "Если не можете прийти" in cant.text and "ГПК РК" in cant.text
+    assert cant.message_id != message.message_id  # answered below: the reminder stays readable
+    assert bot_api.chats[chat][message.message_id].text == message.text
+    coming = await citizen.press("✅ Я приду", on=message)
+    assert "Спасибо" in coming.text
     stop = await citizen.press("🔕 Больше не напоминать по делу", on=message)
     assert "выключены" in stop.text
     rows = await reminders(app.core)

@@ -14,6 +14,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 
 from bot.services.conversation import Conversation, Event, EventKind, Screen
+from bot.services.conversation.screens import ANSWER_BELOW
 
 CHANNEL = "telegram"
 
@@ -47,7 +48,10 @@ def build_router(conversation: Conversation, presenter: Presenter) -> Router:
         screens = await conversation.handle(event_from_callback(query))
         message = query.message if isinstance(query.message, Message) else None
         chat_id = query.message.chat.id if query.message else query.from_user.id
-        await presenter.replace(bot, message, chat_id, screens)
+        if (query.data or "").startswith(ANSWER_BELOW):
+            await presenter.send(bot, chat_id, screens)  # the reminder stays as it was
+        else:
+            await presenter.replace(bot, message, chat_id, screens)
 
     return router
 

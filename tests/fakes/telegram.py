@@ -59,6 +59,7 @@ class FakeBotAPI:
     def __init__(self, token: str = "123456:TEST-TOKEN") -> None:
         self.token = token
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.delivered_at: list[float] = []  # monotonic time of each message shown
         self.chats: dict[int, dict[int, Shown]] = {}
         self.faults: list[Fault] = []
         # After this many messages, deliver further ones but never answer: what the bot sees
@@ -71,6 +72,7 @@ class FakeBotAPI:
         self._outputs: dict[int, int] = {}
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self._hung = asyncio.Event()
         self.base_url = ""
 
     # --- the server -------------------------------------------------------------------------
@@ -88,6 +90,7 @@ class FakeBotAPI:
         return self.base_url
 
     async def stop(self) -> None:
+        self._hung.set()
         async with self._changed:
             self._closing = True
             self._changed.notify_all()  # release long polls still waiting
@@ -113,7 +116,7 @@ class FakeBotAPI:
         result = await handler(params) if handler else True
         if method == "sendMessage" and self.hang_after is not None \
                 and len(self.sent("sendMessage")) > self.hang_after:
-            await asyncio.Event().wait()  # delivered, but the answer never comes
+            await self._hung.wait()  # delivered, but the answer never comes (until stop)
         if isinstance(result, web.Response):
             return result
         return web.json_response({"ok": True, "result": result})
@@ -163,6 +166,7 @@ class FakeBotAPI:
         return await self._show(chat_id, shown)
 
     async def _show(self, chat_id: int, shown: Shown) -> dict:
+        self.delivered_at.append(time.monotonic())
         async with self._changed:
             self.chats.setdefault(chat_id, {})[shown.message_id] = shown
             self._outputs[chat_id] = self._outputs.get(chat_id, 0) + 1

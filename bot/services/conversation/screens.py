@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_CHOICE_ID_BYTES = 64  # Telegram's limit for callback data; WhatsApp allows more
+# Buttons on a message the bot sent on its own (a reminder) start with this: a channel answers
+# them with a new message instead of redrawing that one, so the reminder stays readable.
+ANSWER_BELOW = "rem:"
 
 
 @dataclass(frozen=True, slots=True)

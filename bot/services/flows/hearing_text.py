@@ -14,7 +14,6 @@ from bot.services.content import Content
 from bot.services.conversation.context import Context
 from bot.services.conversation.registry import View
 from bot.services.conversation.screens import Attachment, Choice
-from bot.services.flows.topics import topic_choice
 from bot.services.reminders.dispatcher import DueReminder
 
 
@@ -124,15 +123,17 @@ def reminder_view(ctx: Context, item: DueReminder, late: bool) -> View:
 
 
 def reminder_choices(ctx: Context, hearing_id: int, online: bool) -> list[Choice]:
+    """The reminder's buttons. They are `rem:` choices, which channels answer with a new message
+    below instead of redrawing the reminder: the person keeps the date and place in view."""
     _ = ctx.gettext
-    how = topic_choice(ctx, "guide.online_hearing", "💻 ") if online else \
-        Choice(f"go:h_bring:{hearing_id}", _("🎒 What to bring"))
+    how = Choice(f"rem:guide/{hearing_id}", _("💻 How to join by video")) if online else \
+        Choice(f"rem:bring/{hearing_id}", _("🎒 What to bring"))
     return [
-        Choice(f"hyes:{hearing_id}", _("✅ I'll be there")),
-        Choice(f"go:h_cant:{hearing_id}", _("🙁 I can't come")),
-        *([how] if how else []),
-        Choice("go:human", _("👤 I need help")),
-        Choice(f"hstop:{hearing_id}", _("🔕 Stop reminders for this case"),
+        Choice(f"rem:yes/{hearing_id}", _("✅ I'll be there")),
+        Choice(f"rem:cant/{hearing_id}", _("🙁 I can't come")),
+        how,
+        Choice(f"rem:help/{hearing_id}", _("👤 I need help")),
+        Choice(f"rem:stop/{hearing_id}", _("🔕 Stop reminders for this case"),
                _("🔕 Stop reminders")),
     ]
 

@@ -113,15 +113,26 @@ def register(registry: Registry) -> None:
                                    number=hearing.case_number))
         ctx.go(f"hearing:{hearing.id}")
 
-    @registry.action("hyes")
-    async def will_come(ctx: Context, argument: str) -> None:
-        hearing = await _find(ctx, argument)
+    @registry.action("rem")
+    async def reminder_button(ctx: Context, argument: str) -> None:
+        """A button on a reminder: "rem:<what>/<hearing id>"."""
+        what, _slash, hearing_id = argument.partition("/")
+        hearing = await _find(ctx, hearing_id)
         if hearing is None:
             ctx.go("hearings")
-            return
-        ctx.notice(ctx.gettext("👍 Thank you. Come a little early: there is a security check "
-                               "at the entrance."))
-        ctx.go(f"hearing:{hearing.id}")
+        elif what == "yes":
+            ctx.notice(ctx.gettext("👍 Thank you. Come a little early: there is a security "
+                                   "check at the entrance.") if not hearing.online else
+                       ctx.gettext("👍 Thank you. Join a few minutes early."))
+            ctx.go(f"hearing:{hearing.id}")
+        elif what == "stop":
+            await stop(ctx, hearing_id)
+        elif what in ("cant", "bring"):
+            ctx.go(f"h_{what}:{hearing.id}")
+        elif what == "guide" and (guide := topic_choice(ctx, "guide.online_hearing")):
+            ctx.go(guide.id.removeprefix("go:"))
+        else:
+            ctx.go("human")
 
     @registry.screen("h_cant", access=personal, accepts=_is_id)
     async def cant_come(ctx: Context, argument: str) -> View:

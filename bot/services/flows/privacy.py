@@ -6,12 +6,13 @@ from bot.services.clock import format_moment
 from bot.services.conversation.context import Context
 from bot.services.conversation.registry import Access, Registry, View
 from bot.services.conversation.screens import Choice
+from bot.services.flows.hearing_form import owner_id
 from bot.services.flows.onboarding import LANGUAGE_NAMES
 
 
 def register(registry: Registry) -> None:
     @registry.screen("mydata")
-    def my_data(ctx: Context, _argument: str) -> View:
+    async def my_data(ctx: Context, _argument: str) -> View:
         _ = ctx.gettext
         if not ctx.consented:
             return View(
@@ -22,17 +23,25 @@ def register(registry: Registry) -> None:
                 options=[Choice("consent:yes", _("✅ Allow saving"))],
             )
         profile = ctx.visit.profile
+        owner = await owner_id(ctx)
+        hearings = len(await ctx.services.hearings.upcoming(owner)) + len(
+            await ctx.services.hearings.past(owner)) if owner else 0
+        kept = _(
+            "What I keep about you:\n• language: {language}\n• where you are in the bot "
+            "and your answers\n• when you agreed: {agreed}"
+        ).format(
+            language=LANGUAGE_NAMES[ctx.language],
+            agreed=format_moment(profile.consent_at, ctx.language) if profile.consent_at
+            else "—",
+        )
+        if hearings:
+            kept += "\n" + _("• your hearings ({count}): case numbers, courts, dates and "
+                             "reminders").format(count=hearings)
         return View(
-            text=_(
-                "What I keep about you:\n• language: {language}\n• where you are in the bot "
-                "and your answers\n• when you agreed: {agreed}\n\nI don't keep your name or phone "
-                "number. The data is used only to answer you."
-            ).format(
-                language=LANGUAGE_NAMES[ctx.language],
-                agreed=format_moment(profile.consent_at, ctx.language) if profile.consent_at
-                else "—",
-            ),
-            options=[Choice("go:mydata_delete", _("🗑 Delete all my data"))],
+            text=kept + "\n\n" + _("I don't keep your name or phone number. The data is used "
+                                   "only to answer you."),
+            options=[*([Choice("go:hearings", _("📅 My hearings"))] if hearings else []),
+                     Choice("go:mydata_delete", _("🗑 Delete all my data"))],
         )
 
     @registry.screen("mydata_delete", access=Access.personal)
@@ -53,5 +62,5 @@ def register(registry: Registry) -> None:
             ctx.home()
             return
         await ctx.forget_person()
-        ctx.notice(_("Done: your settings and answers are deleted. I keep nothing about you now."))
+        ctx.notice(_("Done: your settings, answers and hearings are deleted. I keep nothing about you now."))
         ctx.home()

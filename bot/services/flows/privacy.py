@@ -62,5 +62,6 @@ def register(registry: Registry) -> None:
             ctx.home()
             return
         await ctx.forget_person()
-        ctx.notice(_("Done: your settings, answers and hearings are deleted. I keep nothing about you now."))
+        ctx.notice(_("Done: your settings, answers and hearings are deleted. I keep nothing "
+                     "about you now."))
         ctx.home()

@@ -125,12 +125,15 @@ class HearingBook:
             hearing = await session.get(Hearing, hearing_id)
             if hearing is None or hearing.user_id != user_id:
                 return False
+            moved = "starts_at" in changes and changes["starts_at"] != hearing.starts_at
+            rewanted = "reminders_on" in changes and changes["reminders_on"] != \
+                hearing.reminders_on
             for name, value in changes.items():
                 setattr(hearing, name, value)
-            if "starts_at" in changes:
+            if moved:
                 hearing.schedule_id = None  # the person's own date now, not the court list's
             hearing.updated_at = now
-            if {"starts_at", "reminders_on"} & changes.keys():
+            if moved or rewanted:
                 await self.reschedule(session, hearing, now)
             return True
 

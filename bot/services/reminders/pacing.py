@@ -19,20 +19,20 @@ class Pacer:
         self._chat_next: dict[str, float] = {}
 
     async def wait_turn(self, chat: str) -> None:
-        """Return when a message to `chat` may be sent; reserves that moment for it."""
+        """Return when a message to `chat` may be sent, and count it as sent now.
+
+        The turn is granted only to a sender that is awake at that moment, so a stall (a slow
+        database, a busy event loop) never makes several overdue turns fire at once."""
         while True:
             now = time.monotonic()
-            chat_ready = self._chat_next.get(chat, 0.0)
-            if chat_ready > now:
-                await asyncio.sleep(chat_ready - now)
+            wait = max(self._next - now, self._chat_next.get(chat, 0.0) - now)
+            if wait > 0:
+                await asyncio.sleep(wait)
                 continue
-            slot = max(now, self._next)
-            self._next = slot + self._interval
-            self._chat_next[chat] = slot + self._per_chat
+            self._next = now + self._interval
+            self._chat_next[chat] = now + self._per_chat
             if len(self._chat_next) > 10_000:
                 self._forget_idle_chats(now)
-            if slot > now:
-                await asyncio.sleep(slot - now)
             return
 
     def pause(self, seconds: float) -> None:

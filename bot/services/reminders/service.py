@@ -84,12 +84,15 @@ class ReminderService:
         self.scheduler.start()
 
     async def stop(self, wait_seconds: float = 30) -> None:
+        if not self.scheduler.running:
+            return
+        self.scheduler.pause()  # no new run; the one under way finishes its messages
         self.dispatcher.stop()
         with suppress(TimeoutError):
             async with asyncio.timeout(wait_seconds):
-                await self._busy.acquire()
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+                async with self._busy:
+                    pass
+        self.scheduler.shutdown(wait=False)
 
     async def send_due(self) -> DispatchReport | None:
         async with self._busy:

@@ -3,14 +3,18 @@ in a real browser."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+from datetime import date, timedelta
 
 import pytest
 from aiohttp import ClientSession, CookieJar
+from sqlalchemy import update
 
 from bot.app import BotApp, Core
 from bot.channels.localchat.terminal import chat
+from bot.storage.models import Reminder
 from tests import screens as S
 
 
@@ -155,3 +159,38 @@ async def test_a_person_clicks_through_the_web_chat_in_a_real_browser(
             assert await page.evaluate("document.documentElement.lang") == "ru"
         finally:
             await browser.close()
+
+
+async def test_a_reminder_reaches_the_web_chat_through_its_inbox(make_settings) -> None:
+    """Without a messenger, reminders wait in an inbox the page asks for every few seconds."""
+    day = (date.today() + timedelta(days=20)).strftime("%d.%m.%Y")
+    app = BotApp(make_settings(reminder_poll_seconds=0.2))
+    await app.start()
+    try:
+        async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as http:
+            citizen = WebCitizen(http, app.http_url)
+            await citizen.open()
+            for kind, value in (("text", "/start"), ("choice", "lang:ru"),
+                                ("choice", "consent:yes"), ("choice", "go:h_case"),
+                                ("text", "2-5/2026"), ("choice", "go:h_court_typed"),
+                                ("text", "Суд города Костаная"), ("text", day),
+                                ("choice", "htime:1000"), ("choice", "hmode:in"),
+                                ("choice", "hskip:room"), ("choice", "hsave")):
+                await citizen.send(kind, value)
+            assert citizen.screen["name"].startswith("hearing:"), citizen.text
+            now = app.core.conversation.services.clock.now()
+            async with app.core.sessions() as session, session.begin():
+                await session.execute(update(Reminder).where(Reminder.kind == "1d").values(
+                    due_at=now - timedelta(seconds=1)))
+            waiting: list = []
+            for _poll in range(100):
+                async with http.get(f"{app.http_url}/chat/api/inbox") as response:
+                    waiting += (await response.json())["screens"]
+                if waiting:
+                    break
+                await asyncio.sleep(0.1)
+            [reminder] = waiting
+            assert "Напоминание" in reminder["text"] and "2-5/2026" in reminder["text"]
+            assert reminder["choices"][0]["id"].startswith("rem:yes/")
+    finally:
+        await app.stop()

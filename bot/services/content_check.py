@@ -36,6 +36,8 @@ LONG_SCREEN_CHARS = 4000
 # Screens a person meets only when the conversation sends them there (not by a button):
 # `suggest` answers typed text the classifier was not sure about.
 REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest"}
+# A reminder's "👤 I need help" leads to a person too (it answers below the reminder).
+REMINDER_HELP = "rem:help/"
 # Who walks the screens, and where each starts: a newcomer who has no language yet, one who
 # chose it but has not answered the notice, one who agreed and one who declined.
 PEOPLE = {"new": "language", "pending": "consent", "agreed": "menu", "declined": "menu"}
@@ -128,7 +130,8 @@ def check_screens(result: WalkResult, registry) -> list[str]:
         entrance = ref == "language" and who in ("new", "pending")  # nothing before it
         if ref != "menu" and not entrance and not ({"menu", "back"} & ids):
             problems.append(f"{where}: no way back or to the menu")
-        if ref != "menu" and "go:human" not in ids and not ref.startswith("human"):
+        to_a_person = any(i == "go:human" or i.startswith(REMINDER_HELP) for i in ids)
+        if ref != "menu" and not to_a_person and not ref.startswith("human"):
             problems.append(f"{where}: no way to a person")
         for choice in screen.nav:
             if len(choice.label) > NAV_LABEL_LIMIT:

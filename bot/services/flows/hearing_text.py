@@ -126,7 +126,8 @@ def reminder_choices(ctx: Context, hearing_id: int, online: bool) -> list[Choice
     """The reminder's buttons. They are `rem:` choices, which channels answer with a new message
     below instead of redrawing the reminder: the person keeps the date and place in view."""
     _ = ctx.gettext
-    how = Choice(f"rem:guide/{hearing_id}", _("💻 How to join by video")) if online else \
+    how = Choice(f"rem:guide/{hearing_id}", _("💻 How to join by video"),
+                 _("💻 How to join")) if online else \
         Choice(f"rem:bring/{hearing_id}", _("🎒 What to bring"))
     return [
         Choice(f"rem:yes/{hearing_id}", _("✅ I'll be there")),

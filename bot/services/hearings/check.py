@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.services.clock import KAZAKHSTAN_TIME
 from bot.services.conversation import Event, EventKind, Screen
 from bot.services.flows.hearing_text import reminder_view
+from bot.services.hearings.book import HearingDraft
 from bot.services.hearings.schedule import CsvSchedule, ScheduleImport
 from bot.services.hearings.timing import NOTICE_KINDS, REMINDER_KINDS
 from bot.services.i18n import LANGUAGES
@@ -100,6 +101,12 @@ class HearingWalker:
         await self._press(language, user, "hsave")
         await self._say(language, user, "стоп", expect="h_stop")
         await self._press(language, user, f"hdel:{hearing_id}")
+        book = self.conversation.services.hearings
+        owner = await book.user_id("check", user)
+        await book.add(owner, HearingDraft(case_number="2-1/2025", court_name="Суд",
+                                           starts_at=book.clock.now() - timedelta(days=3)))
+        await self._press(language, user, "go:hearings")
+        await self._press(language, user, "go:h_past", expect="h_past")
 
     def _reminders(self, language: str) -> None:
         hearing = Hearing(id=1, user_id=1, case_number=CASE, court_id=self._first_court(),

@@ -24,8 +24,7 @@ def register(registry: Registry) -> None:
             )
         profile = ctx.visit.profile
         owner = await owner_id(ctx)
-        hearings = len(await ctx.services.hearings.upcoming(owner)) + len(
-            await ctx.services.hearings.past(owner)) if owner else 0
+        hearings = await ctx.services.hearings.count(owner) if owner else 0
         kept = _(
             "What I keep about you:\n• language: {language}\n• where you are in the bot "
             "and your answers\n• when you agreed: {agreed}"

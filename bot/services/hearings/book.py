@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.clock import Clock
@@ -82,6 +82,12 @@ class HearingBook:
                 Hearing.user_id == user_id, Hearing.starts_at <= self._over_before()
             ).order_by(Hearing.starts_at.desc()))
             return list(rows)
+
+    async def count(self, user_id: int) -> int:
+        """All the person's hearings, past ones included (for "My data")."""
+        async with self._sessions() as session:
+            return await session.scalar(select(func.count()).select_from(Hearing).where(
+                Hearing.user_id == user_id)) or 0
 
     async def get(self, user_id: int, hearing_id: int) -> Hearing | None:
         async with self._sessions() as session:

@@ -3,32 +3,26 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
+from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from bot.services.bilingual import Bilingual
 from bot.services.explorer.model import Statement, Strict
 
-COURT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,23}$")  # fits a button id: "court:<region>/<court>"
+# 2–24 of a-z, 0-9 and "-": fits a button id such as "hcourt:<court id>".
+ButtonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,23}$")]
 SHORT_LABEL = 24  # a WhatsApp list row title
 
 
 class Court(Strict):
-    id: str
+    id: ButtonId
     name: Bilingual
     short: Bilingual | None = None  # for WhatsApp's 24-character rows, when `name` is longer
     address: Bilingual | None = None  # only where a source gives it; otherwise "see the summons"
     source: str  # the page the name (and address) were taken from
     checked: date
-
-    @field_validator("id")
-    @classmethod
-    def _button_safe(cls, value: str) -> str:
-        if not COURT_ID.match(value):
-            raise ValueError("court ids are 2–24 of a-z, 0-9 and '-'")
-        return value
 
     @field_validator("short")
     @classmethod
@@ -42,17 +36,9 @@ class Court(Strict):
 
 
 class Region(Strict):
-    id: str
+    id: ButtonId
     name: Bilingual
     courts: list[Court] = Field(min_length=1)
-
-    @field_validator("id")
-    @classmethod
-    def _button_safe(cls, value: str) -> str:
-        if not COURT_ID.match(value):
-            raise ValueError("region ids are 2–24 of a-z, 0-9 and '-'")
-        return value
-
 
 class CourtList(Strict):
     regions: list[Region] = Field(min_length=1)

@@ -6,7 +6,7 @@ version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | grep -q "^$version main"; then
   pg_createcluster "$version" main >/dev/null
 fi
-pg_ctlcluster "$version" main start 2>/dev/null || true  # already running is fine
+pg_ctlcluster "$version" main start >/dev/null 2>&1 || true  # already running is fine
 for _ in $(seq 1 30); do
   runuser -u postgres -- pg_isready -q && break
   sleep 1

@@ -65,7 +65,9 @@ class ReminderService:
     """Runs the dispatcher every few seconds, one run at a time, and a clean-up every 6 hours.
 
     Stopping lets the messages already on the wire finish and hands the rest of the batch back,
-    so a restart neither loses them nor waits for their claims to run out."""
+    so a restart neither loses them nor waits for their claims to run out. No job is ever
+    cancelled in the middle of a database call: an aiosqlite connection left open that way
+    keeps its (non-daemon) thread, and the process, alive."""
 
     def __init__(self, dispatcher: ReminderDispatcher, book: HearingBook,
                  poll_seconds: float) -> None:
@@ -73,7 +75,8 @@ class ReminderService:
         self.book = book
         self.poll_seconds = poll_seconds
         self.scheduler = AsyncIOScheduler(timezone="UTC")
-        self._busy = asyncio.Lock()
+        self._busy = asyncio.Lock()  # held by whichever job is running
+        self._stopping = False
 
     def start(self) -> None:
         self.scheduler.add_job(self.send_due, "interval", seconds=self.poll_seconds,
@@ -86,16 +89,18 @@ class ReminderService:
     async def stop(self, wait_seconds: float = 30) -> None:
         if not self.scheduler.running:
             return
-        self.scheduler.pause()  # no new run; the one under way finishes its messages
+        self._stopping = True  # a job that starts from now on does nothing
+        self.scheduler.pause()
         self.dispatcher.stop()
         with suppress(TimeoutError):
-            async with asyncio.timeout(wait_seconds):
-                async with self._busy:
-                    pass
+            async with asyncio.timeout(wait_seconds), self._busy:
+                pass  # the job under way has finished
         self.scheduler.shutdown(wait=False)
 
     async def send_due(self) -> DispatchReport | None:
         async with self._busy:
+            if self._stopping:
+                return None
             try:
                 report = await self.dispatcher.run_due()
             except Exception:  # the database may be away for a moment: the next run retries
@@ -106,10 +111,13 @@ class ReminderService:
         return report
 
     async def forget_old(self) -> None:
-        try:
-            removed = await self.book.forget_old()
-        except Exception:
-            log.exception("deleting old hearings failed; will try again")
-            return
+        async with self._busy:
+            if self._stopping:
+                return
+            try:
+                removed = await self.book.forget_old()
+            except Exception:
+                log.exception("deleting old hearings failed; will try again")
+                return
         if removed:
             log.info("deleted %d hearings past their keeping time", removed)

@@ -164,6 +164,36 @@ class Reminder(Base):
     sent_at: Mapped[datetime | None]
     detail: Mapped[dict[str, Any] | None]  # "moved": the old start, to say "was … now …"
     created_at: Mapped[datetime]
+    # The messenger's id for the message sent (WhatsApp's "wamid…"): a delivery failure it
+    # reports later, by webhook, finds its reminder by this.
+    message_id: Mapped[str | None] = mapped_column(String(128), index=True)
+
+
+class FollowUp(Base):
+    """Something staff should look at: a reminder that could not be delivered (a refused
+    WhatsApp template, a message the messenger later reported as failed). Deleted with the
+    person."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reminder_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reminders.id", ondelete="SET NULL"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(64))  # e.g. "template:132001", "undelivered"
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None]
+
+
+class InboundMessage(Base):
+    """Ids of messages already taken from a messenger's webhook, so a redelivered one is
+    handled once, whichever instance receives it. Only the id and the time: nothing else."""
+
+    __tablename__ = "inbound_messages"
+
+    message_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ScheduledHearing(Base):

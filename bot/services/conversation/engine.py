@@ -61,15 +61,40 @@ class Conversation:
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self._page_sizes: dict[str, int] = {}
 
-    async def handle(self, event: Event) -> list[Screen]:
-        """Answer one event. One person's events are handled one at a time, in order."""
-        key = (event.channel, event.user_id)
+    def set_page_size(self, channel: str, size: int) -> None:
+        """Long lists are shown `size` options at a time on this channel (WhatsApp's lists hold
+        10 rows, Back / Menu / Person and the two page turns included)."""
+        self._page_sizes[channel] = max(1, size)
+
+    def _lock(self, key: tuple[str, str]) -> asyncio.Lock:
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
-        async with lock:
+        return lock
+
+    async def handle(self, event: Event) -> list[Screen]:
+        """Answer one event. One person's events are handled one at a time, in order."""
+        async with self._lock((event.channel, event.user_id)):
             return await self._handle(event)
+
+    async def redraw(self, channel: str, user_id: str) -> Screen:
+        """The screen the person is on, drawn again without changing anything: a channel that
+        shows long lists a page at a time, or numbers the options, looks up what was meant."""
+        async with self._lock((channel, user_id)):
+            event = Event(channel, user_id, EventKind.command, command="redraw")
+            try:
+                visit = await self.services.store.load(channel, user_id)
+            except SQLAlchemyError:
+                return self._fallback_screen(event, BUSY_NOTICE)
+            ctx = Context(event, visit, self.services)
+            self._guard_onboarding(ctx)
+            try:
+                return await self.render(ctx)
+            except Exception:
+                log.exception("redrawing a screen failed")
+                return self._fallback_screen(event, FAULT_NOTICE, ctx.visit.profile.language)
 
     async def _handle(self, event: Event) -> list[Screen]:
         try:
@@ -87,7 +112,7 @@ class Conversation:
             return [self._fallback_screen(event, FAULT_NOTICE, ctx.visit.profile.language)]
 
         try:
-            await self.services.store.save(ctx.visit, CONSENT_VERSION)
+            await self.services.store.save(ctx.visit, CONSENT_VERSION, seen_at=event.at)
         except SQLAlchemyError as error:
             log.warning("could not save a conversation: %s", type(error).__name__)
             return [self._fallback_screen(event, BUSY_NOTICE, ctx.language)]
@@ -178,8 +203,9 @@ class Conversation:
     def _to_screen(self, ctx: Context, ref: str, view: View) -> Screen:
         _ = ctx.gettext
         options = list(view.options)
-        if len(options) > PAGE_SIZE + 1 and view.columns == 1:
-            options = self._page(ctx, options)
+        page_size = self._page_sizes.get(ctx.event.channel, PAGE_SIZE)
+        if len(options) > page_size + 1 and view.columns == 1:
+            options = self._page(ctx, options, page_size)
         nav: list[Choice] = []
         if view.back:
             nav.append(Choice("back", _("◀ Back")))
@@ -196,13 +222,14 @@ class Conversation:
             notice="\n".join(ctx.notices),
             attachments=tuple(ctx.attachments),
             columns=view.columns,
+            template=view.template,
         )
 
-    def _page(self, ctx: Context, options: list[Choice]) -> list[Choice]:
+    def _page(self, ctx: Context, options: list[Choice], size: int) -> list[Choice]:
         _ = ctx.gettext
-        pages = (len(options) + PAGE_SIZE - 1) // PAGE_SIZE
+        pages = (len(options) + size - 1) // size
         page = min(max(int(ctx.place.data.get("page", 0)), 0), pages - 1)
-        shown = options[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        shown = options[page * size : (page + 1) * size]
         if page > 0:
             shown.append(Choice(f"page:{page - 1}", _("⬅ Previous")))
         if page < pages - 1:

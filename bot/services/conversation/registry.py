@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bot.services.conversation.screens import Choice
+from bot.services.conversation.screens import Choice, TemplateMessage
 
 if TYPE_CHECKING:
     from bot.services.conversation.context import Context, Services
@@ -27,6 +27,7 @@ class View:
     menu: bool = True
     human: bool = True
     columns: int = 1  # a grid (a calendar, times): drawn this many to a row, never paged
+    template: TemplateMessage | None = None  # a message sent on the bot's own (reminders)
 
 
 class Access:

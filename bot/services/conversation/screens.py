@@ -36,6 +36,18 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateMessage:
+    """The same news told as a pre-approved template, for a messenger that allows nothing else
+    at that moment (WhatsApp, more than 24 hours after the person last wrote). The channel maps
+    `purpose` to its template's name; `parameters` fill the template's {{1}}, {{2}}… in order."""
+
+    purpose: str  # hearing_reminder | hearing_moved | hearing_cancelled
+    language: str
+    parameters: tuple[str, ...]
+    buttons: tuple[str, ...] = ()  # choice ids behind the template's quick-reply buttons
+
+
+@dataclass(frozen=True, slots=True)
 class Screen:
     name: str  # the screen's reference, e.g. "menu" or "upcoming:explorer"
     language: str
@@ -45,6 +57,7 @@ class Screen:
     notice: str = ""  # a short line shown above the text ("That button is out of date…")
     attachments: tuple[Attachment, ...] = ()  # files sent after the text (PDF, DOCX, .ics)
     columns: int = 1  # choices per row where the channel can draw a grid (a calendar)
+    template: TemplateMessage | None = None  # how to say it where only templates may go
 
     @property
     def all_choices(self) -> tuple[Choice, ...]:

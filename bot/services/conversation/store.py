@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from bot.services.clock import utc_now
 from bot.storage.db import SessionFactory
@@ -94,7 +94,8 @@ class ConversationStore:
         place = Place(state.screen, list(state.stack), dict(state.data)) if state else Place()
         return Visit(channel, user_id, profile, place, stored=True)
 
-    async def save(self, visit: Visit, consent_version: int) -> None:
+    async def save(self, visit: Visit, consent_version: int,
+                   seen_at: datetime | None = None) -> None:
         """Write a consenting person to the database; keep anyone else in memory only.
 
         Saving never deletes: someone asked to agree to a newer notice keeps their stored
@@ -116,7 +117,10 @@ class ConversationStore:
             user.language = visit.profile.language or "ru"
             user.consent_version = visit.profile.consent_version or consent_version
             user.consent_at = visit.profile.consent_at or now
-            user.last_seen_at = now
+            # When the person last wrote (their message's own time: a webhook may come late).
+            # WhatsApp allows free-form messages for 24 hours after it.
+            seen = seen_at or now
+            user.last_seen_at = max(user.last_seen_at, seen) if user.last_seen_at else seen
             user.unreachable_since = None  # they wrote, so they have not blocked the bot
             await session.flush()
             state = await session.get(ConversationState, user.id)
@@ -144,6 +148,23 @@ class ConversationStore:
                 delete(User).where(User.channel == channel, User.channel_user_id == user_id)
             )
         return (states.rowcount or 0) + (users.rowcount or 0)
+
+    async def rename(self, channel: str, old_id: str, new_id: str) -> bool:
+        """The person's id on the channel changed (WhatsApp: a business-scoped id where we had
+        their phone number, or a new one): move what is kept to the new id. Nothing happens
+        if the new id is already in use."""
+        key = (channel, old_id)
+        if key in self._memory:
+            self._memory[(channel, new_id)] = self._memory.pop(key)
+        async with self._sessions() as session, session.begin():
+            taken = await session.scalar(select(User.id).where(
+                User.channel == channel, User.channel_user_id == new_id))
+            if taken is not None:
+                return False
+            result = await session.execute(update(User).where(
+                User.channel == channel, User.channel_user_id == old_id,
+            ).values(channel_user_id=new_id))
+        return bool(result.rowcount)
 
     def _remember(self, key: tuple[str, str], visit: Visit) -> None:
         self._memory[key] = copy.deepcopy(visit)

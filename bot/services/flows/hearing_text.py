@@ -13,7 +13,7 @@ from bot.services.clock import format_moment, to_local
 from bot.services.content import Content
 from bot.services.conversation.context import Context
 from bot.services.conversation.registry import View
-from bot.services.conversation.screens import Attachment, Choice
+from bot.services.conversation.screens import Attachment, Choice, TemplateMessage
 from bot.services.reminders.dispatcher import DueReminder
 
 
@@ -101,7 +101,8 @@ def reminder_view(ctx: Context, item: DueReminder, late: bool) -> View:
             "Please check with the court: a new date comes by summons or SMS."
         ).format(date=format_moment(hearing.starts_at, ctx.language), number=hearing.case_number))
         return View(text="\n\n".join(parts),
-                    options=[Choice("go:hearings", _("📅 My hearings"))], back=False)
+                    options=[Choice("go:hearings", _("📅 My hearings"))], back=False,
+                    template=reminder_template(ctx, item))
     if item.kind == "moved":
         was = datetime.fromisoformat((item.detail or {}).get("was", hearing.starts_at.isoformat()))
         parts.append(_("📅 Your hearing has moved.\nWas: {was}\nNow: {now}\nThe reminders have "
@@ -119,7 +120,35 @@ def reminder_view(ctx: Context, item: DueReminder, late: bool) -> View:
     # "I need help" is the way to a person here: one such button is enough.
     return View(text="\n\n".join(parts), options=reminder_choices(ctx, hearing.id,
                                                                  hearing.online),
-                back=False, human=False)
+                back=False, human=False, template=reminder_template(ctx, item))
+
+
+def reminder_template(ctx: Context, item: DueReminder) -> TemplateMessage:
+    """The reminder as a template message's parameters (see docs/whatsapp-templates.md for
+    the approved texts they fill). One line each: templates refuse line breaks."""
+    hearing = item.hearing
+    language = ctx.language
+
+    def line(text: str) -> str:
+        return " ".join(text.split())
+
+    number = line(hearing.case_number)
+    if item.kind == "cancelled":
+        return TemplateMessage("hearing_cancelled", language,
+                               (number, line(format_moment(hearing.starts_at, language))),
+                               ("go:hearings",))
+    opened = f"rem:open/{hearing.id}"
+    if item.kind == "moved":
+        was = datetime.fromisoformat((item.detail or {}).get("was", hearing.starts_at.isoformat()))
+        return TemplateMessage("hearing_moved", language,
+                               (number, line(format_moment(was, language)),
+                                line(format_moment(hearing.starts_at, language))), (opened,))
+    where = court_name(ctx.services.content, hearing, language)
+    if hearing.room:
+        where += ", " + ctx.gettext("room {room}").format(room=hearing.room)
+    return TemplateMessage("hearing_reminder", language,
+                           (line(when(ctx, hearing.starts_at)), line(where), number),
+                           (opened, f"rem:stop/{hearing.id}"))
 
 
 def reminder_choices(ctx: Context, hearing_id: int, online: bool) -> list[Choice]:

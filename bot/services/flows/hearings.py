@@ -120,6 +120,8 @@ def register(registry: Registry) -> None:
         hearing = await _find(ctx, hearing_id)
         if hearing is None:
             ctx.go("hearings")
+        elif what == "open":  # "More" on a WhatsApp template reminder
+            ctx.go(f"hearing:{hearing.id}")
         elif what == "yes":
             ctx.notice(ctx.gettext("👍 Thank you. Come a little early: there is a security "
                                    "check at the entrance.") if not hearing.online else

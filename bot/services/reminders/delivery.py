@@ -13,15 +13,23 @@ class DeliveryError(Exception):
 
     code = "error"
 
+    @property
+    def reason(self) -> str:
+        """What went wrong, short enough to store: "refused: template 132001"."""
+        detail = str(self)
+        return (f"{self.code}: {detail}" if detail else self.code)[:64]
+
 
 class RetryLater(DeliveryError):
-    """The messenger asked us to wait (Telegram's 429 with retry_after)."""
+    """The messenger asked us to wait: Telegram's 429 with retry_after, WhatsApp's throughput
+    limit (everyone waits) or its pair-rate limit (only this chat waits: `chat_only`)."""
 
     code = "rate_limited"
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, chat_only: bool = False) -> None:
         super().__init__(f"retry after {seconds} s")
         self.seconds = seconds
+        self.chat_only = chat_only
 
 
 class Unavailable(DeliveryError):
@@ -43,5 +51,6 @@ class Refused(DeliveryError):
 
 
 class Delivery(Protocol):
-    async def deliver(self, chat_id: str, screen: Screen) -> None:
-        """Send one screen to one chat, or raise a DeliveryError."""
+    async def deliver(self, chat_id: str, screen: Screen) -> str | None:
+        """Send one screen to one chat, or raise a DeliveryError. Returns the messenger's id
+        for the message where a later delivery report may refer to it (else None)."""

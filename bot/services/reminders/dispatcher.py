@@ -37,7 +37,7 @@ from bot.services.reminders.delivery import (
 )
 from bot.services.reminders.pacing import Pacer
 from bot.storage.db import SessionFactory
-from bot.storage.models import Hearing, Reminder, User
+from bot.storage.models import FollowUp, Hearing, Reminder, User
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +86,15 @@ Composer = Callable[[DueReminder, bool], Screen]  # (reminder, late) → the mes
 class ReminderDispatcher:
     def __init__(self, sessions: SessionFactory, deliveries: Mapping[str, Delivery],
                  compose: Composer, clock: Clock, quiet: QuietHours, pacer: Pacer,
-                 settings: DispatchSettings | None = None, instance: str = "main") -> None:
+                 settings: DispatchSettings | None = None, instance: str = "main",
+                 pacers: Mapping[str, Pacer] | None = None) -> None:
         self._sessions = sessions
         self._deliveries = deliveries
         self._compose = compose
         self._clock = clock
         self._quiet = quiet
         self._pacer = pacer
+        self._pacers = dict(pacers or {})  # a channel with limits of its own (WhatsApp)
         self.settings = settings or DispatchSettings()
         self.instance = instance
         self._gate = asyncio.Semaphore(self.settings.concurrency)
@@ -223,18 +225,23 @@ class ReminderDispatcher:
 
     async def _send(self, item: DueReminder, screen: Screen) -> str:
         delivery = self._deliveries[item.channel]
+        pacer = self._pacers.get(item.channel, self._pacer)
+        chat = f"{item.channel}:{item.chat_id}"
         attempts, tries = item.attempts, 0
         while True:
-            await self._pacer.wait_turn(f"{item.channel}:{item.chat_id}")
+            await pacer.wait_turn(chat)
             if self._stopping:
                 return await self._hand_back(item)
             if not await self._mark_sending(item.id, attempts + 1):
                 return "withdrawn"  # changed or deleted meanwhile
             attempts += 1
             try:
-                await delivery.deliver(item.chat_id, screen)
+                message_id = await delivery.deliver(item.chat_id, screen)
             except RetryLater as error:
-                self._pacer.pause(error.seconds)
+                if error.chat_only:
+                    pacer.pause_chat(chat, error.seconds)
+                else:
+                    pacer.pause(error.seconds)
                 await self._release(item.id, attempts - 1, error, hold=error.seconds)
                 attempts -= 1  # the messenger refused before taking it: not a real try
                 await asyncio.sleep(error.seconds)
@@ -242,7 +249,8 @@ class ReminderDispatcher:
             except Unavailable as error:
                 tries += 1
                 if attempts >= self.settings.give_up_after:
-                    return await self._finish(item.id, "failed", error)
+                    return await self._finish(item.id, "failed", error,
+                                              user_id=item.hearing.user_id)
                 delay = min(self.settings.backoff * 2 ** (tries - 1), self.settings.backoff_max)
                 await self._release(item.id, attempts, error, hold=delay)
                 if tries >= self.settings.tries_per_run:
@@ -253,8 +261,8 @@ class ReminderDispatcher:
                 await self._mark_unreachable(item)
                 return await self._finish(item.id, "blocked", error)
             except DeliveryError as error:
-                return await self._finish(item.id, "failed", error)
-            return await self._finish(item.id, "sent")
+                return await self._finish(item.id, "failed", error, user_id=item.hearing.user_id)
+            return await self._finish(item.id, "sent", message_id=message_id)
 
     # --- recording ----------------------------------------------------------------------------
 
@@ -280,16 +288,22 @@ class ReminderDispatcher:
             ).values(status="claimed", attempts=attempts, last_error=error.code,
                      lease_until=until))
 
-    async def _finish(self, reminder_id: int, outcome: str,
-                      error: DeliveryError | None = None) -> str:
+    async def _finish(self, reminder_id: int, outcome: str, error: DeliveryError | None = None,
+                      message_id: str | None = None, user_id: int | None = None) -> str:
+        """Record how a reminder ended; one that failed for good is also put before staff."""
         values: dict[str, Any] = {"status": outcome, "lease_until": None}
         if outcome == "sent":
             values["sent_at"] = self._clock.now()
+            values["message_id"] = message_id
         if error is not None:
-            values["last_error"] = error.code
+            values["last_error"] = error.code if outcome == "blocked" else error.reason
         async with self._sessions() as session, session.begin():
-            await session.execute(update(Reminder).where(*self._mine(reminder_id)).values(
-                **values))
+            result = await session.execute(update(Reminder).where(
+                *self._mine(reminder_id)).values(**values))
+            if outcome == "failed" and user_id is not None and result.rowcount:
+                session.add(FollowUp(user_id=user_id, reminder_id=reminder_id,
+                                     reason=error.reason if error else outcome,
+                                     created_at=self._clock.now()))
         if outcome in ("failed", "blocked"):
             log.info("reminder %s %s (%s)", reminder_id, outcome,
                      error.code if error else "no error")

@@ -39,5 +39,9 @@ class Pacer:
         """Hold every message back for `seconds` (the messenger asked us to slow down)."""
         self._next = max(self._next, time.monotonic() + seconds)
 
+    def pause_chat(self, chat: str, seconds: float) -> None:
+        """Hold messages to one chat back (WhatsApp's pair-rate limit: too many to one person)."""
+        self._chat_next[chat] = max(self._chat_next.get(chat, 0.0), time.monotonic() + seconds)
+
     def _forget_idle_chats(self, now: float) -> None:
         self._chat_next = {chat: at for chat, at in self._chat_next.items() if at > now}

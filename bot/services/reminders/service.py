@@ -55,10 +55,13 @@ def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation:
                                     lambda ctx: reminder_view(ctx, item, late),
                                     name=f"reminder:{item.kind}")
 
+    # WhatsApp counts its own limits: 80 a second per number, about one every 6 s per person.
+    whatsapp = Pacer(settings.whatsapp_rate_per_second, settings.whatsapp_chat_interval_seconds)
     return ReminderDispatcher(
         sessions, deliveries, compose, clock, QuietHours.parse(settings.reminder_quiet_hours),
         Pacer(settings.reminder_rate_per_second, settings.reminder_chat_interval_seconds),
-        dispatch_settings(settings), instance=instance_name(settings))
+        dispatch_settings(settings), instance=instance_name(settings),
+        pacers={"whatsapp": whatsapp})
 
 
 class ReminderService:

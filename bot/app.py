@@ -75,6 +75,7 @@ class BotApp:
         self.clock = clock  # tests move time by hand; None is the real clock
         self.core: Core | None = None
         self.telegram = None
+        self.whatsapp = None
         self.reminders: ReminderService | None = None
         self._runner: web.AppRunner | None = None
         self.http_url = ""
@@ -89,6 +90,16 @@ class BotApp:
             self.telegram = TelegramChannel(self.settings, self.core.conversation)
             self.telegram.add_routes(app)
         deliveries: dict[str, Delivery] = {}
+        if self.settings.whatsapp_enabled:
+            from bot.channels.whatsapp import CHANNEL as WHATSAPP
+            from bot.channels.whatsapp.channel import WhatsAppChannel
+
+            self.whatsapp = WhatsAppChannel(
+                self.settings, self.core.conversation, self.core.sessions,
+                self.core.conversation.services.clock,
+                backoff=self.settings.whatsapp_backoff_seconds)
+            self.whatsapp.add_routes(app)
+            deliveries[WHATSAPP] = self.whatsapp.delivery
         if self.settings.serves_local_chat:
             from bot.channels.localchat import web as local_web
 
@@ -100,6 +111,8 @@ class BotApp:
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.http_url = f"http://{host}:{port}"
+        if self.whatsapp is not None:
+            await self.whatsapp.start()
         if self.telegram is not None:
             await self.telegram.start(polling_timeout=polling_timeout)
             deliveries["telegram"] = self.telegram.delivery
@@ -114,10 +127,12 @@ class BotApp:
     async def stop(self) -> None:
         if self.reminders is not None:
             await self.reminders.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()  # no new webhooks from here on
+        if self.whatsapp is not None:
+            await self.whatsapp.stop()
         if self.telegram is not None:
             await self.telegram.stop()
-        if self._runner is not None:
-            await self._runner.cleanup()
         if self.core is not None:
             await self.core.close()
 

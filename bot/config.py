@@ -42,6 +42,24 @@ class Settings(BaseSettings):
     telegram_webhook_url: str = ""
     telegram_webhook_secret: str = ""
 
+    # WhatsApp Cloud API (see README "WhatsApp"): all four of token, phone number id, app secret
+    # and verify token, or none.
+    whatsapp_token: str = ""
+    whatsapp_phone_number_id: str = ""
+    whatsapp_app_secret: str = ""  # signs each webhook (X-Hub-Signature-256)
+    whatsapp_verify_token: str = ""  # answers Meta's GET when the webhook is registered
+    whatsapp_api_base: str = "https://graph.facebook.com"
+    whatsapp_api_version: str = "v26.0"
+    whatsapp_interactive: bool = True  # False: options as numbered lines, answered by number
+    # Approved utility templates for reminders outside the 24-hour window (texts in
+    # docs/whatsapp-templates.md), each in Kazakh (kk) and Russian (ru).
+    whatsapp_template_reminder: str = "hearing_reminder"
+    whatsapp_template_moved: str = "hearing_moved"
+    whatsapp_template_cancelled: str = "hearing_cancelled"
+    whatsapp_rate_per_second: float = Field(default=50, gt=0)  # Meta's default is 80 a second
+    whatsapp_chat_interval_seconds: float = Field(default=6, ge=0)  # pair rate: 1 per 6 s
+    whatsapp_backoff_seconds: float = Field(default=1.0, gt=0)  # first wait after a limit
+
     database_url: str = DEFAULT_DATABASE_URL
     database_busy_timeout_ms: int = Field(default=5000, ge=0)
     migrate_on_start: bool = True
@@ -79,7 +97,7 @@ class Settings(BaseSettings):
     hearing_keep_days: int = Field(default=30, ge=1)  # past hearings are deleted after this
     instance_name: str = ""  # who claimed a reminder; defaults to host and process id
 
-    @field_validator("telegram_api_base")
+    @field_validator("telegram_api_base", "whatsapp_api_base")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         value = value.strip().rstrip("/")
@@ -141,14 +159,32 @@ class Settings(BaseSettings):
                 raise ValueError("TELEGRAM_WEBHOOK_URL must be an https:// address")
         return self
 
+    @model_validator(mode="after")
+    def _whatsapp_all_or_nothing(self) -> Settings:
+        given = {name: value for name, value in self._whatsapp_credentials().items() if value}
+        if given and len(given) < 4:
+            missing = [name for name in self._whatsapp_credentials() if name not in given]
+            raise ValueError(f"WhatsApp needs all four settings; missing {' and '.join(missing)}")
+        return self
+
+    def _whatsapp_credentials(self) -> dict[str, str]:
+        return {"WHATSAPP_TOKEN": self.whatsapp_token,
+                "WHATSAPP_PHONE_NUMBER_ID": self.whatsapp_phone_number_id,
+                "WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
+                "WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token}
+
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_bot_token)
 
     @property
+    def whatsapp_enabled(self) -> bool:
+        return all(self._whatsapp_credentials().values())
+
+    @property
     def serves_local_chat(self) -> bool:
         if self.local_chat is LocalChatMode.auto:
-            return not self.telegram_enabled
+            return not (self.telegram_enabled or self.whatsapp_enabled)
         return self.local_chat is LocalChatMode.on
 
     @property

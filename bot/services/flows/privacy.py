@@ -36,9 +36,15 @@ def register(registry: Registry) -> None:
         if hearings:
             kept += "\n" + _("• your hearings ({count}): case numbers, courts, dates and "
                              "reminders").format(count=hearings)
+        # WhatsApp names a person by phone number when it sends no business-scoped id: then
+        # the number is what is kept, and the screen must say so.
+        by_phone = ctx.visit.channel == "whatsapp" and ctx.visit.user_id.isdigit()
+        promise = _("I keep your WhatsApp number: WhatsApp gives no other way to write to you. "
+                    "I don't keep your name. The data is used only to answer you.") if by_phone \
+            else _("I don't keep your name or phone number. The data is used only to answer "
+                   "you.")
         return View(
-            text=kept + "\n\n" + _("I don't keep your name or phone number. The data is used "
-                                   "only to answer you."),
+            text=kept + "\n\n" + promise,
             options=[*([Choice("go:hearings", _("📅 My hearings"))] if hearings else []),
                      Choice("go:mydata_delete", _("🗑 Delete all my data"))],
         )

@@ -281,17 +281,21 @@ async def test_rate_limits_and_passing_faults_are_retried(
 
 # --- reminders and the 24-hour window --------------------------------------------------------
 
-async def add_hearing_on_whatsapp(graph: FakeGraphAPI, citizen: Citizen) -> int:
-    await graph.press(citizen, "📅 Мои заседания")
+async def add_hearing_on_whatsapp(graph: FakeGraphAPI, citizen: Citizen,
+                                  language: str = "ru") -> int:
+    """Add the hearing of 10 December 2026, 10:00, in Astana's civil court, room 305."""
+    region, court = {"ru": ("Астана", "Суд по гражданским делам"),
+                     "kk": ("Астана қаласы", "Азаматтық")}[language]
+    await graph.press(citizen, "📅")
     await graph.press(citizen, "➕")
     await graph.say(citizen, "2-1234/2026")
-    await graph.press(citizen, "Астана")
-    await graph.press(citizen, "Суд по гражданским делам")
+    await graph.press(citizen, region)
+    await graph.press(citizen, court)
     await graph.say(citizen, "10.12.2026")
     await graph.say(citizen, "10:00")
     await graph.press(citizen, "👣")
     shown = await graph.say(citizen, "305")
-    assert "10 декабря 2026" in plain(shown[-1].text)
+    assert "2-1234/2026" in shown[-1].text and "10:00" in shown[-1].text
     shown = await graph.press(citizen, "✅")
     hearing_id = int(next(o["id"] for o in shown[-1].options
                           if o["id"].startswith("hics:")).split(":")[1])
@@ -360,16 +364,7 @@ async def test_a_refused_template_is_recorded_for_staff_and_never_repeated(
 ) -> None:
     citizen = Citizen("KZ.700000000002")
     await onboard(graph, citizen, "kk")
-    await graph.press(citizen, "📅")
-    await graph.press(citizen, "➕")
-    await graph.say(citizen, "2-99/2026")
-    await graph.press(citizen, "Астана қаласы")
-    await graph.press(citizen, "Азаматтық")
-    await graph.say(citizen, "10.12.2026")
-    await graph.say(citizen, "10:00")
-    await graph.press(citizen, "👣")
-    await graph.press(citizen, "➡")
-    await graph.press(citizen, "✅")
+    await add_hearing_on_whatsapp(graph, citizen, "kk")
     unapproved = wa_settings.model_copy(update={"whatsapp_template_reminder": "court_reminder"})
     whatsapp_bot.whatsapp.delivery.templates["hearing_reminder"] = "court_reminder"
     clock.set(local(2026, 12, 3, 10, 0))

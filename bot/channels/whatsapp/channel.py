@@ -144,10 +144,12 @@ class WhatsAppSender:
                 await asyncio.sleep(wait)
         raise AssertionError("unreachable")
 
-    async def send_drawing(self, user_id: str, drawing: Drawing) -> str | None:
+    async def send_drawing(self, user_id: str, drawing: Drawing,
+                           tries: int = REPLY_TRIES) -> str | None:
+        """Send each message of a drawing; returns the last one's id."""
         sent = None
         for message in drawing.messages:
-            sent = await self.send(user_id, message)
+            sent = await self.send(user_id, message, tries)
         return sent
 
     async def send_files(self, user_id: str, screen: Screen) -> None:
@@ -180,11 +182,8 @@ class WhatsAppDelivery:
     async def deliver(self, chat_id: str, screen: Screen) -> str | None:
         if screen.template is not None and not await self.window_open(chat_id):
             return await self._template(chat_id, screen.template)
-        try:
-            sent = None
-            for message in self.presenter.draw(screen).messages:
-                sent = await self.sender.graph.send(chat_id, message)
-            return sent
+        try:  # one try: the dispatcher does the retrying, and counts it
+            return await self.sender.send_drawing(chat_id, self.presenter.draw(screen), tries=1)
         except GraphError as error:
             if error.code == OUTSIDE_WINDOW and screen.template is not None:
                 return await self._template(chat_id, screen.template)

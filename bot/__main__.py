@@ -1,4 +1,5 @@
-"""`python -m bot run | chat | migrate | content check | classify TEXT | hearings import FILE`."""
+"""`python -m bot run | chat | migrate | content check | classify TEXT | hearings import FILE |
+staff add|list|disable`."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ async def _run(settings: Settings) -> None:
         if settings.telegram_enabled:
             print(f"Telegram bot running ({settings.telegram_mode.value}); "
                   f"HTTP server on {app.http_url}.", flush=True)
+        if settings.staff_console:
+            print(f"Call-centre console: {app.http_url}/staff/ "
+                  "(accounts: python -m bot staff add NAME --role admin).", flush=True)
         if settings.whatsapp_enabled:
             print(f"WhatsApp webhook at {app.http_url}/whatsapp/webhook "
                   "(register its public https:// address with Meta).", flush=True)
@@ -121,6 +125,50 @@ async def _import_schedule(settings: Settings, path: str, complete: bool) -> int
     return 1 if report.problems else 0
 
 
+async def _staff(settings: Settings, args: argparse.Namespace) -> int:
+    """Staff accounts for the console: add (the password is asked, or read from standard input
+    with --password-stdin), list, disable."""
+    import getpass
+
+    from bot.services.clock import Clock
+    from bot.staff.accounts import StaffAccounts
+    from bot.storage.db import create_engine, session_factory
+    from bot.storage.migrate import upgrade_to_head
+
+    engine = create_engine(settings.database_url, settings.database_busy_timeout_ms)
+    try:
+        if settings.migrate_on_start:
+            await upgrade_to_head(engine)
+        accounts = StaffAccounts(session_factory(engine), Clock())
+        if args.action == "add":
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\n")
+            else:
+                password = getpass.getpass("Password (10 characters or more): ")
+                if getpass.getpass("Once more: ") != password:
+                    print("The passwords differ; nothing was saved.", file=sys.stderr)
+                    return 1
+            try:
+                await accounts.add(args.username, password, args.role, args.name or "",
+                                   args.language)
+            except ValueError as error:
+                print(error, file=sys.stderr)
+                return 1
+            print(f"Account {args.username.strip().lower()} ({args.role}) added.")
+        elif args.action == "list":
+            for account in await accounts.list():
+                state = "disabled" if account.disabled_at else "active"
+                print(f"{account.username}\t{account.role}\t{account.language}\t{state}")
+        elif args.action == "disable":
+            if not await accounts.disable(args.username):
+                print(f"no account named {args.username}", file=sys.stderr)
+                return 1
+            print(f"Account {args.username} disabled; its sessions are closed.")
+    finally:
+        await engine.dispose()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -141,10 +189,23 @@ def main(argv: list[str] | None = None) -> int:
     schedule.add_argument("--complete", action="store_true",
                           help="the file lists every hearing: future ones missing from it are "
                                "cancelled")
+    staff = commands.add_parser("staff", help="call-centre console accounts")
+    staff_commands = staff.add_subparsers(dest="action", required=True)
+    add = staff_commands.add_parser("add", help="add an operator or administrator")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["operator", "admin"], default="operator")
+    add.add_argument("--name", help="the name citizens see in the chat, e.g. Айгерим")
+    add.add_argument("--language", choices=["kk", "ru"], default="ru",
+                     help="the console's language for this account")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from the first line of standard input")
+    staff_commands.add_parser("list", help="list accounts")
+    disable = staff_commands.add_parser("disable", help="disable an account")
+    disable.add_argument("username")
     args = parser.parse_args(argv)
 
     settings = load_settings()
-    setup_logging("WARNING" if args.command in ("chat", "content", "classify", "hearings")
+    setup_logging("WARNING" if args.command in ("chat", "content", "classify", "hearings", "staff")
                   else settings.log_level)
     if args.command == "run":
         asyncio.run(_run(settings))
@@ -156,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_content_check())
     elif args.command == "classify":
         return _classify(settings, args.texts)
+    elif args.command == "staff":
+        return asyncio.run(_staff(settings, args))
     elif args.command == "hearings":
         if not os.path.isfile(args.file):
             print(f"no such file: {args.file}", file=sys.stderr)

@@ -20,12 +20,20 @@ from bot.services.content import Content, load_content
 from bot.services.conversation import Conversation
 from bot.services.conversation.context import Services
 from bot.services.conversation.store import ConversationStore
+from bot.services.enrolment import Enrolments
+from bot.services.explorer.calc import WorkCalendar
 from bot.services.flows import build_registry
 from bot.services.glossary.lexicon import Lexicon
+from bot.services.handoffs import HandoffDesk, WorkingHours
 from bot.services.hearings.book import HearingBook
 from bot.services.hearings.timing import QuietHours
 from bot.services.reminders.delivery import Delivery
-from bot.services.reminders.service import ReminderService, build_dispatcher
+from bot.services.reminders.service import (
+    Pacers,
+    ReminderService,
+    build_dispatcher,
+    build_pacers,
+)
 from bot.services.stats import Stats
 from bot.services.understanding import classifier_for
 from bot.storage.db import SessionFactory, create_engine, session_factory
@@ -61,7 +69,10 @@ class Core:
         services = Services(settings=settings, store=store, content=content,
                             stats=Stats(sessions), classifier=classifier,
                             lexicon=Lexicon(content.glossary) if content.glossary else None,
-                            hearings=book, clock=clock)
+                            hearings=book, clock=clock,
+                            handoffs=HandoffDesk(sessions, clock, WorkingHours.parse(
+                                settings.handoff_hours, WorkCalendar(content.rates))),
+                            enrolments=Enrolments(sessions, clock, settings.enrolment_days))
         return cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
 
@@ -77,6 +88,7 @@ class BotApp:
         self.telegram = None
         self.whatsapp = None
         self.reminders: ReminderService | None = None
+        self.console = None
         self._runner: web.AppRunner | None = None
         self.http_url = ""
 
@@ -105,6 +117,10 @@ class BotApp:
 
             deliveries[local_web.CHANNEL] = inbox = local_web.LocalInbox()
             local_web.add_routes(app, self.core.conversation, inbox)
+        pacers = build_pacers(self.settings)
+        if self.settings.staff_console:
+            self.console = self._console(deliveries, pacers)
+            self.console.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
@@ -119,16 +135,35 @@ class BotApp:
         if self.settings.reminders_enabled and deliveries:
             core = self.core
             dispatcher = build_dispatcher(self.settings, core.sessions, core.conversation,
-                                          deliveries, core.conversation.services.clock)
+                                          deliveries, core.conversation.services.clock, pacers)
             self.reminders = ReminderService(dispatcher, core.conversation.services.hearings,
                                              self.settings.reminder_poll_seconds)
             self.reminders.start()
+        if self.console is not None:
+            self.console.background(self.console.sender.run())  # what a stop left unsent
+
+    def _console(self, deliveries: dict[str, Delivery], pacers: Pacers):
+        from bot.services.announcements import Announcements, AnnouncementSender
+        from bot.staff.accounts import StaffAccounts
+        from bot.staff.web import Console
+
+        core, settings = self.core, self.settings
+        clock = core.conversation.services.clock
+        return Console(
+            settings, core.sessions, core.conversation, deliveries, pacers,
+            StaffAccounts(core.sessions, clock, session_hours=settings.staff_session_hours,
+                          attempts=settings.staff_login_attempts,
+                          window_minutes=settings.staff_login_window_minutes),
+            Announcements(core.sessions, clock, core.content),
+            AnnouncementSender(core.sessions, core.conversation, deliveries, pacers, clock))
 
     async def stop(self) -> None:
         if self.reminders is not None:
             await self.reminders.stop()
         if self._runner is not None:
             await self._runner.cleanup()  # no new webhooks from here on
+        if self.console is not None:
+            await self.console.stop()
         if self.whatsapp is not None:
             await self.whatsapp.stop()
         if self.telegram is not None:

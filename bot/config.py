@@ -77,6 +77,21 @@ class Settings(BaseSettings):
     call_centre_hours: str = ""
     call_centre_checked: str = ""
 
+    # The staff console (README "Call-centre console") and chats with operators.
+    staff_console: bool = True  # serve /staff/ on the HTTP server
+    # When operators answer chats: on Kazakhstan's working days, in Kazakhstan's time, or
+    # "always". Outside them a citizen can leave a message for when the centre opens.
+    handoff_hours: str = "09:00-18:00"
+    enrolment_days: int = Field(default=14, ge=1, le=90)  # how long a caller's code is valid
+    staff_session_hours: float = Field(default=8, gt=0)  # a console login lasts a work day
+    staff_cookie_secure: bool = False  # True behind https (nginx): the cookie goes only there
+    staff_login_attempts: int = Field(default=5, ge=1)  # wrong passwords before a pause
+    staff_login_window_minutes: float = Field(default=15, gt=0)
+    # Shown to an operator enrolling a caller, to make links: the bot's @username (without @)
+    # and the WhatsApp number people write to (digits, with the country code).
+    telegram_bot_username: str = ""
+    whatsapp_public_number: str = ""
+
     # Pathways, sources, drafts, contacts: a lawyer may check an edited copy with
     # `CONTENT_DIR=/path/to/copy python -m bot content check` before it goes live.
     content_dir: Path = CONTENT_DIR
@@ -114,6 +129,17 @@ class Settings(BaseSettings):
             QuietHours.parse(value)
         except ValueError:
             raise ValueError("use HH:MM-HH:MM (e.g. 22:00-08:00) or off") from None
+        return value
+
+    @field_validator("handoff_hours")
+    @classmethod
+    def _working_hours(cls, value: str) -> str:
+        from bot.services.handoffs import WorkingHours
+
+        try:
+            WorkingHours.parse(value)
+        except ValueError:
+            raise ValueError("use HH:MM-HH:MM (e.g. 09:00-18:00) or always") from None
         return value
 
     @field_validator("log_level")

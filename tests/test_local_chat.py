@@ -4,11 +4,8 @@ in a real browser."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
 from datetime import date, timedelta
 
-import pytest
 from aiohttp import ClientSession, CookieJar
 from sqlalchemy import update
 
@@ -16,6 +13,7 @@ from bot.app import BotApp, Core
 from bot.channels.localchat.terminal import chat
 from bot.storage.models import Reminder
 from tests import screens as S
+from tests.browser import chromium, needs_browser
 
 
 class WebCitizen:
@@ -121,44 +119,28 @@ async def test_the_terminal_chat(make_settings) -> None:
     assert screens[4].startswith(S.MENU["ru"])
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM and not os.environ.get("REQUIRE_BROWSER"),
-                    reason="Debian's chromium is not installed (CI installs it)")
+@needs_browser
 async def test_a_person_clicks_through_the_web_chat_in_a_real_browser(
     local_chat: BotApp, tmp_path
 ) -> None:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )
-        try:
-            page = await browser.new_page(locale="ru-RU", viewport={"width": 390, "height": 844})
-            await page.goto(local_chat.http_url + "/")
-            await page.get_by_role("button", name="Русский").click()
-            await page.get_by_role("button", name=S.AGREE["ru"]).click()
-            last = page.locator(".msg.bot").last
-            await last.get_by_text(S.MENU["ru"]).wait_for()
-            await last.get_by_role("button", name="💻 Онлайн-услуги суда").click()
-            last = page.locator(".msg.bot").last
-            await last.get_by_text(S.GUIDES["ru"]).wait_for()
-            assert await last.get_attribute("data-screen") == "guides"
-            await page.fill("#text", "муж не платит алименты")  # typed, not pressed
-            await page.press("#text", "Enter")
-            last = page.locator(".msg.bot").last
-            await last.get_by_text("Похоже, ваш вопрос об этом: Алименты.").wait_for()
-            assert await last.get_attribute("data-screen") == "path:family.alimony"
-            await page.screenshot(path=str(tmp_path / "local-chat.png"), full_page=True)
-            assert await page.evaluate("document.documentElement.lang") == "ru"
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        page = await browser.new_page(locale="ru-RU", viewport={"width": 390, "height": 844})
+        await page.goto(local_chat.http_url + "/")
+        await page.get_by_role("button", name="Русский").click()
+        await page.get_by_role("button", name=S.AGREE["ru"]).click()
+        last = page.locator(".msg.bot").last
+        await last.get_by_text(S.MENU["ru"]).wait_for()
+        await last.get_by_role("button", name="💻 Онлайн-услуги суда").click()
+        last = page.locator(".msg.bot").last
+        await last.get_by_text(S.GUIDES["ru"]).wait_for()
+        assert await last.get_attribute("data-screen") == "guides"
+        await page.fill("#text", "муж не платит алименты")  # typed, not pressed
+        await page.press("#text", "Enter")
+        last = page.locator(".msg.bot").last
+        await last.get_by_text("Похоже, ваш вопрос об этом: Алименты.").wait_for()
+        assert await last.get_attribute("data-screen") == "path:family.alimony"
+        await page.screenshot(path=str(tmp_path / "local-chat.png"), full_page=True)
+        assert await page.evaluate("document.documentElement.lang") == "ru"
 
 
 async def test_a_reminder_reaches_the_web_chat_through_its_inbox(make_settings) -> None:

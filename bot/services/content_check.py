@@ -35,7 +35,10 @@ LONG_SCREENS = {"share"}
 LONG_SCREEN_CHARS = 4000
 # Screens a person meets only when the conversation sends them there (not by a button):
 # `suggest` answers typed text the classifier was not sure about.
-REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest"}
+# `human_done` comes when an operator closes a chat, `enrol` from a call centre's code.
+REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest", "human_done", "enrol"}
+# They are walked from here (an unknown code shows the "not valid" screen).
+EXTRA_STARTS = ("human_done:1", "enrol:AAAABBBB")
 # A reminder's "👤 I need help" leads to a person too (it answers below the reminder).
 REMINDER_HELP = "rem:help/"
 # Who walks the screens, and where each starts: a newcomer who has no language yet, one who
@@ -76,7 +79,8 @@ async def _press_every_button(core) -> WalkResult:
     for who, start in PEOPLE.items():
         for language in LANGUAGES:
             stale = gettext_for(language)(STALE_NOTICE)
-            queue, seen = deque([start]), {start}
+            starts = [start, *EXTRA_STARTS] if who == "agreed" else [start]
+            queue, seen = deque(starts), set(starts)
             while queue:
                 ref = queue.popleft()
                 screen = await _look(conversation, _visit(who, language, ref, next(people)))
@@ -156,7 +160,8 @@ def check_catalogs(root: Path | None = None) -> list[str]:
     used = {
         message
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(root), method_map=[("**.py", "python")]
+            str(root), method_map=[("**.py", "python"),
+                                   ("**/staff/templates/**.html", "jinja2")]
         )
         if isinstance(message, str)
     }

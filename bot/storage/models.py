@@ -215,3 +215,148 @@ class ScheduledHearing(Base):
     status: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | cancelled
     imported_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+# --- the call-centre console ----------------------------------------------------------------
+
+
+class StaffAccount(Base):
+    """A call-centre operator or administrator. Made by `python -m bot staff add`; the password
+    is kept only as an argon2 hash."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # operator | admin
+    language: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+
+
+class StaffSession(Base):
+    """A signed-in browser. Only a hash of the cookie's token is kept, so a copy of the
+    database does not let anyone in; the CSRF token goes into every form of that session."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class StaffLoginFailure(Base):
+    """A wrong password, by account name and by address, to slow down guessing. Kept for the
+    throttling window only."""
+
+    __tablename__ = "staff_login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(140), index=True)  # "user:<name>" or "ip:<address>"
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class StaffAudit(Base):
+    """Every staff action: who, what, on what. No message texts: those stay in the handoff."""
+
+    __tablename__ = "staff_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str | None] = mapped_column(String(64))
+
+
+class Handoff(Base):
+    """A citizen asked for a person. waiting → open (an operator took it) → closed; outside
+    working hours it starts as `callback` (a message left for when the centre opens)."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    from_screen: Mapped[str] = mapped_column(String(128))  # where they were in the bot
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    taken_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+    taken_at: Mapped[datetime | None]
+    first_answer_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    rating: Mapped[str | None] = mapped_column(String(8))  # up | down
+
+
+class HandoffMessage(Base):
+    """One message in a conversation with staff: from the citizen or from an operator."""
+
+    __tablename__ = "handoff_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(
+        ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    author: Mapped[str] = mapped_column(String(8))  # citizen | staff
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(4000))
+    delivery_error: Mapped[str | None] = mapped_column(String(64))  # a staff reply not delivered
+
+
+class Enrolment(Base):
+    """A hearing an operator registered for a caller on the phone, waiting for the caller to
+    open the one-time code in a messenger and agree. Only the code's hash is kept; the hearing
+    becomes theirs, with reminders, when they agree."""
+
+    __tablename__ = "enrolments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hearing: Mapped[dict[str, Any]]  # case_number, court_id / court_name, starts_at, room, online
+    language: Mapped[str] = mapped_column(String(2))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    hearing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hearings.id", ondelete="SET NULL"))
+
+
+class Announcement(Base):
+    """News for subscribers (a court closed for a day), in both languages, sent once an
+    administrator confirmed the preview. draft → sending → sent."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text_kk: Mapped[str] = mapped_column(String(1000))
+    text_ru: Mapped[str] = mapped_column(String(1000))
+    languages: Mapped[list[str]]
+    region: Mapped[str | None] = mapped_column(String(40))  # None: every region
+    status: Mapped[str] = mapped_column(String(12))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+
+
+class AnnouncementDelivery(Base):
+    """One announcement to one person: pending → sending → sent | failed | blocked."""
+
+    __tablename__ = "announcement_deliveries"
+    __table_args__ = (UniqueConstraint("announcement_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    error: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None]

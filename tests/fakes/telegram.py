@@ -195,6 +195,18 @@ class FakeBotAPI:
         async with asyncio.timeout(seconds), self._changed:
             await self._changed.wait_for(lambda: self.outputs(chat_id) >= at_least)
 
+    async def wait_for_text(self, chat_id: int, text: str, seconds: float = 10) -> Shown:
+        """The newest message to the chat that contains `text`, once there is one (a message
+        the bot sends on its own, e.g. an operator's reply)."""
+
+        def found() -> Shown | None:
+            return next((shown for shown in reversed(self.messages(chat_id))
+                         if text in shown.text), None)
+
+        async with asyncio.timeout(seconds), self._changed:
+            await self._changed.wait_for(lambda: found() is not None)
+        return found()
+
     def messages(self, chat_id: int) -> list[Shown]:
         """Everything the chat has been sent, oldest first."""
         return [self.chats.get(chat_id, {})[key] for key in sorted(self.chats.get(chat_id, {}))]

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services.content import Content
     from bot.services.conversation.store import ConversationStore
+    from bot.services.enrolment import Enrolments
     from bot.services.glossary.lexicon import Lexicon
+    from bot.services.handoffs import HandoffDesk
     from bot.services.hearings.book import HearingBook
     from bot.services.stats import Stats
     from bot.services.understanding.classifier import Classifier
@@ -35,6 +37,8 @@ class Services:
     lexicon: Lexicon | None = None  # None when there is no glossary
     hearings: HearingBook | None = None
     clock: Clock = field(default_factory=Clock)
+    handoffs: HandoffDesk | None = None  # None: no operators answer in the chat
+    enrolments: Enrolments | None = None
 
 
 @dataclass

@@ -96,7 +96,15 @@ class Conversation:
                 log.exception("redrawing a screen failed")
                 return self._fallback_screen(event, FAULT_NOTICE, ctx.visit.profile.language)
 
-    async def _handle(self, event: Event) -> list[Screen]:
+    async def push(self, channel: str, user_id: str, choice: str) -> Screen:
+        """Move a person as if they had pressed `choice`, for news that reaches them from
+        outside (an operator's reply, a chat closed): the screen to send them. It does not count
+        as the person writing (WhatsApp's 24-hour window stays as it was)."""
+        event = Event(channel, user_id, EventKind.choice, choice=choice)
+        async with self._lock((channel, user_id)):
+            return (await self._handle(event, touch=False))[-1]
+
+    async def _handle(self, event: Event, touch: bool = True) -> list[Screen]:
         try:
             visit = await self.services.store.load(event.channel, event.user_id)
         except SQLAlchemyError as error:
@@ -112,7 +120,8 @@ class Conversation:
             return [self._fallback_screen(event, FAULT_NOTICE, ctx.visit.profile.language)]
 
         try:
-            await self.services.store.save(ctx.visit, CONSENT_VERSION, seen_at=event.at)
+            await self.services.store.save(ctx.visit, CONSENT_VERSION, seen_at=event.at,
+                                           touch=touch)
         except SQLAlchemyError as error:
             log.warning("could not save a conversation: %s", type(error).__name__)
             return [self._fallback_screen(event, BUSY_NOTICE, ctx.language)]

@@ -95,9 +95,11 @@ class ConversationStore:
         return Visit(channel, user_id, profile, place, stored=True)
 
     async def save(self, visit: Visit, consent_version: int,
-                   seen_at: datetime | None = None) -> None:
+                   seen_at: datetime | None = None, touch: bool = True) -> None:
         """Write a consenting person to the database; keep anyone else in memory only.
 
+        `touch=False` is for a move the person did not make (an operator's reply shown to
+        them): it neither counts as them writing nor clears "unreachable".
         Saving never deletes: someone asked to agree to a newer notice keeps their stored
         answers until they say no (then `forget` runs) or agree (then they are updated)."""
         key = (visit.channel, visit.user_id)
@@ -120,8 +122,10 @@ class ConversationStore:
             # When the person last wrote (their message's own time: a webhook may come late).
             # WhatsApp allows free-form messages for 24 hours after it.
             seen = seen_at or now
-            user.last_seen_at = max(user.last_seen_at, seen) if user.last_seen_at else seen
-            user.unreachable_since = None  # they wrote, so they have not blocked the bot
+            if touch or not user.last_seen_at:
+                user.last_seen_at = max(user.last_seen_at, seen) if user.last_seen_at else seen
+            if touch:
+                user.unreachable_since = None  # they wrote, so they have not blocked the bot
             await session.flush()
             state = await session.get(ConversationState, user.id)
             if state is None:

@@ -3,6 +3,7 @@
 from bot.services.content import Content
 from bot.services.conversation.registry import Registry
 from bot.services.flows import (
+    enrolment,
     explorer,
     glossary,
     guides,
@@ -21,7 +22,7 @@ from bot.services.flows import (
 def build_registry(content: Content) -> Registry:
     registry = Registry()
     for feature in (navigation, onboarding, menu, help_from_people, topics, explorer, guides,
-                    glossary, hearings, hearing_form, typed, privacy):
+                    glossary, hearings, hearing_form, typed, privacy, enrolment):
         feature.register(registry)
     topics.register_deep_links(registry, content)
     return registry

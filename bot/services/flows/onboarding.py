@@ -7,6 +7,7 @@ from bot.services.conversation.context import CONSENT_VERSION, Context
 from bot.services.conversation.engine import StaleChoice
 from bot.services.conversation.registry import Access, Registry, View
 from bot.services.conversation.screens import Choice
+from bot.services.enrolment import DEEP_LINK_PREFIX, normalise_code
 from bot.services.i18n import LANGUAGES, N_, gettext_for, normalize_language
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
@@ -113,5 +114,12 @@ def _continue_after_consent(ctx: Context) -> None:
 
 
 def _deep_link_target(registry: Registry, argument: str) -> str | None:
-    """`/start family-alimony` -> the screen that topic opens, if there is one."""
-    return registry.deep_links.get(argument.strip().lower()) if argument else None
+    """`/start family-alimony` -> the screen that topic opens, if there is one;
+    `/start enrol-K7QP3MZD` (a call centre's one-time code) -> that enrolment."""
+    if not argument:
+        return None
+    argument = argument.strip()
+    if argument.lower().startswith(DEEP_LINK_PREFIX):
+        code = normalise_code(argument[len(DEEP_LINK_PREFIX):])
+        return f"enrol:{code}" if code else None
+    return registry.deep_links.get(argument.lower())

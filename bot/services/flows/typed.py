@@ -15,6 +15,7 @@ import re
 
 from bot.services.conversation.context import Context, Services
 from bot.services.conversation.registry import Registry, View
+from bot.services.enrolment import looks_like_code
 from bot.services.flows.onboarding import NEXT_KEY
 from bot.services.flows.topics import topic_choice, topic_ref
 from bot.services.understanding.classifier import UNKNOWN, Understanding
@@ -30,6 +31,12 @@ def register(registry: Registry) -> None:
     @registry.text_input("*")
     async def typed(ctx: Context, text: str) -> bool:
         lexicon, classifier = ctx.services.lexicon, ctx.services.classifier
+        if code := looks_like_code(text):  # a call centre's one-time code, read out on the phone
+            if ctx.onboarded:
+                ctx.go(f"enrol:{code}")
+            else:
+                ctx.place.data[NEXT_KEY] = f"enrol:{code}"
+            return True
         if not ctx.onboarded:
             _remember_for_after_onboarding(ctx, text)
             return True  # the language choice or the consent notice comes first

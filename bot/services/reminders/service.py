@@ -12,6 +12,7 @@ import os
 import socket
 from collections.abc import Mapping
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -48,20 +49,38 @@ def instance_name(settings: Settings) -> str:
     return settings.instance_name or f"{socket.gethostname()}-{os.getpid()}"[:64]
 
 
+@dataclass(frozen=True)
+class Pacers:
+    """One pacer per messenger, shared by everything that sends on the bot's own (reminders,
+    announcements), so together they stay within the messenger's limits."""
+
+    default: Pacer  # Telegram: about 30 a second overall, one a second per chat
+    by_channel: Mapping[str, Pacer]
+
+    def for_channel(self, channel: str) -> Pacer:
+        return self.by_channel.get(channel, self.default)
+
+
+def build_pacers(settings: Settings) -> Pacers:
+    # WhatsApp counts its own limits: 80 a second per number, about one every 6 s per person.
+    whatsapp = Pacer(settings.whatsapp_rate_per_second, settings.whatsapp_chat_interval_seconds)
+    return Pacers(Pacer(settings.reminder_rate_per_second,
+                        settings.reminder_chat_interval_seconds), {"whatsapp": whatsapp})
+
+
 def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation: Conversation,
-                     deliveries: Mapping[str, Delivery], clock: Clock) -> ReminderDispatcher:
+                     deliveries: Mapping[str, Delivery], clock: Clock,
+                     pacers: Pacers | None = None) -> ReminderDispatcher:
     def compose(item: DueReminder, late: bool):
         return conversation.compose(item.channel, item.chat_id, item.language,
                                     lambda ctx: reminder_view(ctx, item, late),
                                     name=f"reminder:{item.kind}")
 
-    # WhatsApp counts its own limits: 80 a second per number, about one every 6 s per person.
-    whatsapp = Pacer(settings.whatsapp_rate_per_second, settings.whatsapp_chat_interval_seconds)
+    pacers = pacers or build_pacers(settings)
     return ReminderDispatcher(
         sessions, deliveries, compose, clock, QuietHours.parse(settings.reminder_quiet_hours),
-        Pacer(settings.reminder_rate_per_second, settings.reminder_chat_interval_seconds),
-        dispatch_settings(settings), instance=instance_name(settings),
-        pacers={"whatsapp": whatsapp})
+        pacers.default, dispatch_settings(settings), instance=instance_name(settings),
+        pacers=pacers.by_channel)
 
 
 class ReminderService:

@@ -32,12 +32,12 @@ async def _run(settings: Settings) -> None:
         if settings.telegram_enabled:
             print(f"Telegram bot running ({settings.telegram_mode.value}); "
                   f"HTTP server on {app.http_url}.", flush=True)
-        if settings.staff_console:
-            print(f"Call-centre console: {app.http_url}/staff/ "
-                  "(accounts: python -m bot staff add NAME --role admin).", flush=True)
         if settings.whatsapp_enabled:
             print(f"WhatsApp webhook at {app.http_url}/whatsapp/webhook "
                   "(register its public https:// address with Meta).", flush=True)
+        if settings.staff_console:
+            print(f"Call-centre console: {app.http_url}/staff/ "
+                  "(accounts: python -m bot staff add NAME --role admin).", flush=True)
         await stop.wait()
     finally:
         await app.stop()

@@ -24,6 +24,7 @@ from tests.conftest import SettingsFactory
 from tests.fakes.whatsapp import APP_SECRET, VERIFY_TOKEN, Citizen, FakeGraphAPI, Fault
 from tests.hearing_helpers import START, local
 from tests.people import plain
+from tests.staff_helpers import StaffClient, add_staff
 from tests.test_drafts import read_docx, read_pdf
 
 
@@ -510,3 +511,39 @@ async def test_run_serves_whatsapp_alongside_telegram(bot_api, tmp_path) -> None
         await graph.stop()
     assert code == 0, log
     assert "Traceback" not in log
+
+
+# --- an operator answers on WhatsApp -----------------------------------------------------------
+
+
+async def test_an_operator_answers_a_whatsapp_citizen_within_the_24_hour_window(
+    graph: FakeGraphAPI, whatsapp_bot: BotApp, clock: ManualClock
+) -> None:
+    """The console's reply goes out on the citizen's own channel; once their 24 hours have
+    passed WhatsApp refuses a free-form reply, and the console says so beside the message."""
+    citizen = Citizen("KZ.200000000090")
+    await onboard(graph, citizen, "ru")
+    await graph.press(citizen, "👤")
+    await graph.press(citizen, "💬")
+    shown = await graph.press(citizen, "✅")
+    assert "Ваш номер в очереди: 1." in shown[-1].text
+    await add_staff(whatsapp_bot)
+    staff = StaffClient(whatsapp_bot)
+    try:
+        assert await staff.sign_in() == 200
+        await staff.post("/staff/handoffs/1/take")
+        await staff.post("/staff/handoffs/1/reply", text="Здравствуйте! Чем помочь?")
+        reply = graph.messages(citizen.user_id)[-1]
+        assert "Здравствуйте! Чем помочь?" in reply.text
+        assert reply.titles[0] == "❌ Завершить чат"
+        clock.advance(hours=25)
+        assert (await staff.get("/staff/")).status == 302  # the 8-hour session has ended too
+        assert await staff.sign_in() == 200
+        sent_before = len(graph.messages(citizen.user_id))
+        answer = await staff.post("/staff/handoffs/1/reply", text="Вы ещё здесь?")
+        assert answer.status == 303
+        assert len(graph.messages(citizen.user_id)) == sent_before
+        thread = await (await staff.get("/staff/handoffs/1/thread")).text()
+        assert "Не доставлено: refused: outside the 24-hour window" in thread
+    finally:
+        await staff.close()

@@ -254,7 +254,7 @@ async def test_outside_working_hours_a_message_is_left_for_a_call_back(make_sett
         assert screen.text.startswith("Ваше обращение сохранено.")  # Monday, 09:00
         desk = core.conversation.services.handoffs
         (entry,) = await desk.queue()
-        assert entry.status == "callback" and entry.waiting_messages == 1
+        assert entry.status == "callback" and entry.citizen_messages == 1
     finally:
         await core.close()
 

@@ -59,6 +59,10 @@ class WorkingHours:
             day += timedelta(days=1)
         return day
 
+    def opening(self) -> str:
+        """"09:00": when the centre opens on a working day."""
+        return f"{self.opens:%H:%M}" if self.opens else "00:00"
+
     def describe(self) -> str:
         """"09:00–18:00" for the screens; the day words are the caller's, in their language."""
         if self.opens is None or self.closes is None:
@@ -77,7 +81,7 @@ class QueueEntry:
     language: str
     from_screen: str
     operator: str | None
-    waiting_messages: int
+    citizen_messages: int
 
 
 class HandoffDesk:

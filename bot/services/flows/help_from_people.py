@@ -122,7 +122,7 @@ def _before_asking(ctx: Context) -> View:
         text=_("The call centre is closed now. It opens on {day} at {time}. You can leave a "
                "message now: an operator will answer here after opening.").format(
             day=format_day(desk.hours.next_opening(now), ctx.language),
-            time=desk.hours.describe().split("–")[0]),
+            time=desk.hours.opening()),
         options=[Choice("hand:ask", _("✉️ Leave a message"))], human=False)
 
 
@@ -145,7 +145,7 @@ async def _in_queue_or_chat(ctx: Context, handoff: Handoff) -> View:
                  "operator will answer here. Write your question now, and your phone number "
                  "if you would like a call back.").format(
             day=format_day(desk.hours.next_opening(now), ctx.language),
-            time=desk.hours.describe().split("–")[0])
+            time=desk.hours.opening())
     else:
         text = _("You are number {place} in the queue. An operator will write to you here. "
                  "While you wait, write your question in one message.").format(

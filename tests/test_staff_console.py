@@ -359,3 +359,21 @@ async def test_the_legal_content_page_lists_statements_oldest_check_first(
     dates = re.findall(r'<td class="checked">(\d{4}-\d\d-\d\d)</td>', page)
     assert len(dates) > 100 and dates == sorted(dates)
     assert "adilet.zan.kz" in page
+
+
+async def test_deleting_my_data_deletes_my_chats_with_operators(
+    console_bot: BotApp, staff: StaffClient, bot_api: FakeBotAPI
+) -> None:
+    citizen = await onboarded(bot_api, 505)
+    await ask_for_a_person(citizen)
+    await citizen.say("Мой вопрос о наследстве")
+    await staff.post("/staff/handoffs/1/take")
+    await staff.post("/staff/handoffs/1/reply", text="Здравствуйте!")
+    await citizen.press_data("go:mydata_delete")
+    await citizen.press_data("data:delete")
+    async with console_bot.core.engine.connect() as connection:
+        for table in ("handoffs", "handoff_messages", "users"):
+            count = (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar()
+            assert count == 0, table
+    page = await (await staff.get("/staff/queue")).text()
+    assert "В очереди никого нет." in page

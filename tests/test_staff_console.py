@@ -369,6 +369,8 @@ async def test_deleting_my_data_deletes_my_chats_with_operators(
     await citizen.say("Мой вопрос о наследстве")
     await staff.post("/staff/handoffs/1/take")
     await staff.post("/staff/handoffs/1/reply", text="Здравствуйте!")
+    my_data = await citizen.press_data("go:mydata")
+    assert "• ваши чаты с операторами колл-центра (1)" in my_data.text
     await citizen.press_data("go:mydata_delete")
     await citizen.press_data("data:delete")
     async with console_bot.core.engine.connect() as connection:

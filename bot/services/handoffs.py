@@ -98,6 +98,12 @@ class HandoffDesk:
                 select(Handoff).where(Handoff.user_id == user_id, Handoff.status.in_(ACTIVE))
                 .order_by(Handoff.id.desc()).limit(1))
 
+    async def count(self, user_id: int) -> int:
+        """How many chats with operators the person has (for "My data")."""
+        async with self._sessions() as session:
+            return await session.scalar(select(func.count()).select_from(Handoff).where(
+                Handoff.user_id == user_id)) or 0
+
     async def get(self, handoff_id: int) -> Handoff | None:
         async with self._sessions() as session:
             return await session.get(Handoff, handoff_id)

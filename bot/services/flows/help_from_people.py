@@ -14,9 +14,14 @@ from bot.services.conversation.context import Context
 from bot.services.conversation.engine import StaleChoice
 from bot.services.conversation.registry import Access, Registry, View
 from bot.services.conversation.screens import Choice
+from bot.services.i18n import N_
 from bot.storage.models import Handoff
 
 NOT_FROM = ("human", "human_chat", "consent_needed")  # not "where they were in the bot"
+SEEN_BY_OPERATOR = N_(
+    "The operator will see what you write, your language, your answers in the bot and your "
+    "hearings. The chat is kept until you delete your data in “My data”."
+)
 
 
 def register(registry: Registry) -> None:
@@ -116,13 +121,13 @@ def _before_asking(ctx: Context) -> View:
     if desk.hours.is_open(now):
         return View(
             text=_("An operator will answer you here, in this chat. Press the button to join "
-                   "the queue, or just write your question."),
+                   "the queue, or just write your question.") + "\n\n" + _(SEEN_BY_OPERATOR),
             options=[Choice("hand:ask", _("✅ Join the queue"))], human=False)
     return View(
         text=_("The call centre is closed now. It opens on {day} at {time}. You can leave a "
                "message now: an operator will answer here after opening.").format(
             day=format_day(desk.hours.next_opening(now), ctx.language),
-            time=desk.hours.opening()),
+            time=desk.hours.opening()) + "\n\n" + _(SEEN_BY_OPERATOR),
         options=[Choice("hand:ask", _("✉️ Leave a message"))], human=False)
 
 

@@ -36,6 +36,11 @@ def register(registry: Registry) -> None:
         if hearings:
             kept += "\n" + _("• your hearings ({count}): case numbers, courts, dates and "
                              "reminders").format(count=hearings)
+        chats = await ctx.services.handoffs.count(owner) if owner and ctx.services.handoffs \
+            else 0
+        if chats:
+            kept += "\n" + _("• your chats with call-centre operators ({count}) and what you "
+                             "wrote in them").format(count=chats)
         # WhatsApp names a person by phone number when it sends no business-scoped id: then
         # the number is what is kept, and the screen must say so.
         by_phone = ctx.visit.channel == "whatsapp" and ctx.visit.user_id.isdigit()

@@ -34,6 +34,7 @@ from bot.services.reminders.service import (
     build_dispatcher,
     build_pacers,
 )
+from bot.services.retention import Retention
 from bot.services.stats import Stats
 from bot.services.understanding import classifier_for
 from bot.storage.db import SessionFactory, create_engine, session_factory
@@ -136,8 +137,10 @@ class BotApp:
             core = self.core
             dispatcher = build_dispatcher(self.settings, core.sessions, core.conversation,
                                           deliveries, core.conversation.services.clock, pacers)
-            self.reminders = ReminderService(dispatcher, core.conversation.services.hearings,
-                                             self.settings.reminder_poll_seconds)
+            self.reminders = ReminderService(
+                dispatcher, core.conversation.services.hearings,
+                self.settings.reminder_poll_seconds,
+                Retention(self.settings.handoff_keep_days, self.settings.inactive_user_days))
             self.reminders.start()
         if self.console is not None:
             self.console.background(self.console.sender.run())  # what a stop left unsent

@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     reminder_backoff_seconds: float = Field(default=1.0, gt=0)
     reminder_quiet_hours: str = "22:00-08:00"  # Kazakhstan time; "off" for none
     hearing_keep_days: int = Field(default=30, ge=1)  # past hearings are deleted after this
+    handoff_keep_days: int = Field(default=90, ge=1)  # closed chats with operators
+    inactive_user_days: int = Field(default=365, ge=30)  # nobody wrote, no hearing to come
     instance_name: str = ""  # who claimed a reminder; defaults to host and process id
 
     @field_validator("telegram_api_base", "whatsapp_api_base")

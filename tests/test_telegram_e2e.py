@@ -143,7 +143,8 @@ async def test_my_data_shows_the_consent_time_and_deletes_everything(
     await citizen.press("🗑 Удалить мои данные")
     shown = await citizen.press("🗑 Да, удалить")
     assert shown.text == (
-        "Готово: ваши настройки, ответы и заседания удалены. Теперь я ничего о вас не храню.\n\n"
+        "Готово: ваши настройки, ответы, заседания, напоминания и чаты с операторами удалены. "
+        "Теперь я ничего о вас не храню.\n\n"
         + S.MENU["ru"]
     )
     async with telegram_bot.core.engine.connect() as connection:

@@ -77,6 +77,10 @@ class ConversationStore:
         self._memory: OrderedDict[tuple[str, str], Visit] = OrderedDict()
         self._memory_limit = memory_limit
 
+    @property
+    def sessions(self) -> SessionFactory:
+        return self._sessions
+
     async def load(self, channel: str, user_id: str) -> Visit:
         key = (channel, user_id)
         if key in self._memory:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot.services.clock import format_moment
 from bot.services.conversation.context import Context
 from bot.services.conversation.registry import Access, Registry, View
-from bot.services.conversation.screens import Choice
+from bot.services.conversation.screens import Attachment, Choice
 from bot.services.flows.hearing_form import owner_id
 from bot.services.flows.onboarding import LANGUAGE_NAMES
+from bot.services.personal_data import FILENAME, as_file, export_person
 
 
 def register(registry: Registry) -> None:
@@ -51,6 +52,7 @@ def register(registry: Registry) -> None:
         return View(
             text=kept + "\n\n" + promise,
             options=[*([Choice("go:hearings", _("📅 My hearings"))] if hearings else []),
+                     Choice("data:export", _("📄 Send me my data")),
                      Choice("go:mydata_delete", _("🗑 Delete all my data"))],
         )
 
@@ -66,12 +68,28 @@ def register(registry: Registry) -> None:
         )
 
     @registry.action("data")
-    async def delete_my_data(ctx: Context, what: str) -> None:
+    async def my_data_action(ctx: Context, what: str) -> None:
         _ = ctx.gettext
+        if what == "export" and ctx.consented:
+            await _send_export(ctx)
+            return
         if what != "delete" or not ctx.consented:
             ctx.home()
             return
         await ctx.forget_person()
-        ctx.notice(_("Done: your settings, answers and hearings are deleted. I keep nothing "
-                     "about you now."))
+        ctx.notice(_("Done: your settings, answers, hearings, reminders and chats with operators "
+                     "are deleted. I keep nothing about you now."))
         ctx.home()
+
+
+async def _send_export(ctx: Context) -> None:
+    _ = ctx.gettext
+    services = ctx.services
+    document = await export_person(services.store.sessions, ctx.event.channel,
+                                   ctx.event.user_id, services.clock.now())
+    if document is None:
+        ctx.notice(_("I keep nothing about you yet."))
+        return
+    ctx.attachments.append(Attachment(FILENAME, as_file(document), "application/json",
+                                      _("Everything I keep about you.")))
+    ctx.notice(_("Here is everything I keep about you, as a file."))

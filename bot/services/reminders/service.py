@@ -31,6 +31,7 @@ from bot.services.reminders.dispatcher import (
     ReminderDispatcher,
 )
 from bot.services.reminders.pacing import Pacer
+from bot.services.retention import Retention
 from bot.storage.db import SessionFactory
 
 log = logging.getLogger(__name__)
@@ -92,9 +93,10 @@ class ReminderService:
     keeps its (non-daemon) thread, and the process, alive."""
 
     def __init__(self, dispatcher: ReminderDispatcher, book: HearingBook,
-                 poll_seconds: float) -> None:
+                 poll_seconds: float, retention: Retention | None = None) -> None:
         self.dispatcher = dispatcher
         self.book = book
+        self.retention = retention
         self.poll_seconds = poll_seconds
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self._busy = asyncio.Lock()  # held by whichever job is running
@@ -138,8 +140,12 @@ class ReminderService:
                 return
             try:
                 removed = await self.book.forget_old()
+                expired = await self.retention.forget_expired(
+                    self.book.sessions, self.book.clock) if self.retention else {}
             except Exception:
-                log.exception("deleting old hearings failed; will try again")
+                log.exception("deleting old data failed; will try again")
                 return
         if removed:
             log.info("deleted %d hearings past their keeping time", removed)
+        if any(expired.values()):
+            log.info("deleted past their keeping time: %s", expired)

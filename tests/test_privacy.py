@@ -1,0 +1,100 @@
+"""Personal data: what a person can take away ("My data" as a file), what is deleted after its
+keeping period, and that nothing a person wrote reaches a log line."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+
+from bot.app import Core
+from bot.services.clock import ManualClock
+from bot.services.retention import Retention
+from tests.hearing_helpers import START, add_hearing
+from tests.people import agreed_person
+
+
+async def test_closed_chats_and_inactive_people_are_deleted_after_their_periods(
+    make_settings,
+) -> None:
+    clock = ManualClock(START)
+    core = await Core.build(make_settings(), migrate=True, clock=clock)
+    try:
+        desk = core.conversation.services.handoffs
+        quiet = await agreed_person(core, user_id="quiet")  # writes once, then never again
+        await quiet.press("go:human_chat")
+        await quiet.say("Вопрос")
+        waiting = await agreed_person(core, user_id="waiting")  # has a hearing to come
+        await add_hearing(waiting, day="2028-01-10")
+        (entry,) = await desk.queue()
+        await desk.take(entry.id, None)
+        await desk.close(entry.id)
+        retention = Retention(handoff_days=90, inactive_user_days=365)
+        clock.advance(days=89)
+        assert await retention.forget_expired(core.sessions, clock) == {"chats": 0, "people": 0}
+        clock.advance(days=2)
+        assert await retention.forget_expired(core.sessions, clock) == {"chats": 1, "people": 0}
+        clock.advance(days=300)
+        assert await retention.forget_expired(core.sessions, clock) == {"chats": 0, "people": 1}
+        async with core.engine.connect() as connection:
+            left = (await connection.execute(text("SELECT channel_user_id FROM users"))).all()
+        assert left == [("waiting",)]  # a hearing still to come keeps the person
+    finally:
+        await core.close()
+
+
+async def test_my_data_arrives_as_a_file_with_everything_kept(
+    telegram_bot, bot_api
+) -> None:
+    from tests.fakes.telegram import Citizen
+
+    citizen = Citizen(bot_api, 321, "ru")
+    await citizen.say("/start")
+    await citizen.press("Русский")
+    await citizen.press_data("consent:yes")
+    await citizen.press_data("start:family.divorce")
+    await citizen.press_data("ans:family.divorce/agree/no")
+    await citizen.press_data("go:human_chat")
+    await citizen.say("Мой муж Ерлан не даёт развод")
+    await citizen.press_data("go:mydata")
+    before = bot_api.outputs(321)
+    await citizen.press("📄 Прислать мои данные")
+    await bot_api.wait_outputs(321, before + 2)
+    (sent,) = [shown for shown in bot_api.messages(321) if shown.document]
+    assert sent.document["file_name"] == "my-data.json"
+    document = json.loads(sent.document["content"])
+    assert document["channel"] == "telegram" and document["id_on_channel"] == "321"
+    assert document["consent"]["version"] == 1 and document["language"] == "ru"
+    assert document["conversation"]["answers"]["explorer"]["family.divorce"]["answers"] == {
+        "agree": "no"}
+    (chat,) = document["chats_with_operators"]
+    assert chat["messages"] == [{"at": chat["messages"][0]["at"], "from": "citizen",
+                                 "text": "Мой муж Ерлан не даёт развод"}]
+
+
+async def test_nothing_a_person_wrote_reaches_the_logs(telegram_bot, bot_api, caplog) -> None:
+    """A whole conversation with a case number, a name, a phone number and a message to an
+    operator, logged at DEBUG for the bot's own loggers: none of it appears in a log line."""
+    import logging
+
+    from tests.fakes.telegram import Citizen
+
+    secrets = ["2-9876/2026", "Сауле Нурланова", "87015550011", "не могу прийти в суд"]
+    caplog.set_level(logging.DEBUG, logger="bot")
+    citizen = Citizen(bot_api, 322, "ru")
+    await citizen.say("/start")
+    await citizen.press("Русский")
+    await citizen.press_data("consent:yes")
+    await citizen.say("Меня зовут Сауле Нурланова, телефон 87015550011")
+    await citizen.press_data("go:h_case")
+    await citizen.say("2-9876/2026")
+    await citizen.press_data("go:human_chat")
+    await citizen.say("Я не могу прийти в суд 2-9876/2026")
+    await citizen.send(sticker={"file_id": "s", "file_unique_id": "u", "type": "regular",
+                                "width": 1, "height": 1, "is_animated": False,
+                                "is_video": False})
+    logged = "\n".join(f"{record.name} {record.getMessage()} {record.exc_text or ''}"
+                       for record in caplog.records)
+    assert caplog.records, "the test must see the bot's log lines"
+    for secret in secrets:
+        assert secret not in logged

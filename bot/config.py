@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     # `CONTENT_DIR=/path/to/copy python -m bot content check` before it goes live.
     content_dir: Path = CONTENT_DIR
 
+    # More messages than this from one person in a minute: one "slow down", then silence
+    # (0: no limit, for the content check's walk and for tests of other things).
+    flood_messages_per_minute: int = Field(default=40, ge=0)
+
     # People who did not consent are remembered only in memory; this caps how many at once.
     memory_state_limit: int = Field(default=50_000, ge=100)
 

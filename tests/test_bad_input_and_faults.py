@@ -192,3 +192,27 @@ async def test_webhook_mode_registers_and_refuses_a_wrong_secret(
         assert bot_api.latest(2009).text == S.LANGUAGE_PROMPT_KK_FIRST
     finally:
         await app.stop()
+
+
+async def test_a_flood_is_slowed_politely_and_slows_nobody_else(
+    bot_api: FakeBotAPI, make_settings
+) -> None:
+    """Someone sends 60 messages at once: they get the first 10 answered, one "slow down", and
+    then silence; someone else writing at the same moment is answered as usual."""
+    app = BotApp(make_settings(telegram_bot_token=bot_api.token,
+                               telegram_api_base=bot_api.base_url,
+                               flood_messages_per_minute=10))
+    await app.start(polling_timeout=1)
+    try:
+        flooder, other = Citizen(bot_api, 990), Citizen(bot_api, 991)
+        for _ in range(60):
+            await bot_api.push({"message": flooder._message(text="спам")})
+        answer = await other.say("/start")
+        assert answer.text.startswith(S.LANGUAGE_PROMPT_RU_FIRST)
+        await bot_api.wait_outputs(990, 11)
+        await asyncio.sleep(1.0)  # anything more would have come by now
+        texts = [shown.text for shown in bot_api.messages(990)]
+        assert len(texts) == 11
+        assert sum("очень быстро" in text for text in texts) == 1  # the "slow down", once
+    finally:
+        await app.stop()

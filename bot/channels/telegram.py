@@ -77,6 +77,8 @@ class TelegramPresenter:
                       screens: list[Screen]) -> None:
         """After a button press, redraw the pressed message in place; send anew if it can't be
         edited (too old, deleted, unchanged) or when the screen carries a file."""
+        if not screens:
+            return  # nothing to say (a flood being held back)
         first, rest = screens[0], screens[1:]
         edited = False
         if message is not None and not first.attachments:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services.conversation.context import CONSENT_VERSION, Context, Services
 from bot.services.conversation.events import Event, EventKind
+from bot.services.conversation.flood import FloodGate
 from bot.services.conversation.registry import Access, Registry, View, split_ref
 from bot.services.conversation.screens import Choice, Screen
 from bot.services.conversation.store import Profile, Visit
@@ -44,6 +45,10 @@ TEXT_NOTICE = N_("I didn't understand that. Please use the buttons below.")
 EDITED_NOTICE = N_("I saw you edited a message. I answer only new messages; here is where we are.")
 STALE_NOTICE = N_("That button is out of date. Here is the main menu.")
 FAULT_NOTICE = N_("Sorry, something went wrong on our side. Please try again in a minute.")
+SLOW_NOTICE = N_(
+    "You are sending messages very fast, so I will pause for a minute. Then press a button "
+    "or write again."
+)
 BUSY_NOTICE = N_(
     "Sorry, I can't save your answer right now. Please try again in a minute; your earlier "
     "answers are safe."
@@ -62,6 +67,8 @@ class Conversation:
             weakref.WeakValueDictionary()
         )
         self._page_sizes: dict[str, int] = {}
+        per_minute = services.settings.flood_messages_per_minute
+        self._flood = FloodGate(per_minute) if per_minute else None
 
     def set_page_size(self, channel: str, size: int) -> None:
         """Long lists are shown `size` options at a time on this channel (WhatsApp's lists hold
@@ -75,7 +82,11 @@ class Conversation:
         return lock
 
     async def handle(self, event: Event) -> list[Screen]:
-        """Answer one event. One person's events are handled one at a time, in order."""
+        """Answer one event. One person's events are handled one at a time, in order. Someone
+        flooding the bot gets one "slow down" and then no answer for a while (an empty list)."""
+        verdict = self._flood.verdict((event.channel, event.user_id)) if self._flood else "pass"
+        if verdict != "pass":
+            return [self._fallback_screen(event, SLOW_NOTICE)] if verdict == "warn" else []
         async with self._lock((event.channel, event.user_id)):
             return await self._handle(event)
 

@@ -98,9 +98,12 @@ class BotApp:
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_get("/healthz", self._health)
         if self.settings.telegram_enabled:
+            from bot.channels.seen import SeenMessages
             from bot.channels.telegram import TelegramChannel
 
-            self.telegram = TelegramChannel(self.settings, self.core.conversation)
+            self.telegram = TelegramChannel(
+                self.settings, self.core.conversation,
+                SeenMessages(self.core.sessions, self.core.conversation.services.clock))
             self.telegram.add_routes(app)
         deliveries: dict[str, Delivery] = {}
         if self.settings.whatsapp_enabled:

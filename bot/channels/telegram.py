@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -28,10 +29,12 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    Update,
 )
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from bot.channels.seen import SeenMessages
 from bot.config import Settings, TelegramMode
 from bot.handlers.telegram import build_router
 from bot.services.conversation import Conversation, Screen
@@ -136,15 +139,30 @@ class TelegramDelivery:
             raise Refused(type(error).__name__) from None
 
 
+def _once(seen: SeenMessages):
+    async def middleware(handler, update: Update, data: dict[str, Any]) -> Any:
+        if not await seen.first_time(f"tg:{update.update_id}"):
+            log.info("a redelivered update was skipped")
+            return None
+        return await handler(update, data)
+
+    return middleware
+
+
 class TelegramChannel:
     """One bot, one dispatcher; long polling as a background task, or a webhook route."""
 
-    def __init__(self, settings: Settings, conversation: Conversation) -> None:
+    def __init__(self, settings: Settings, conversation: Conversation,
+                 seen: SeenMessages | None = None) -> None:
         self.settings = settings
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
         self.bot = Bot(settings.telegram_bot_token, session=session)
         self.dispatcher = Dispatcher()
         self.dispatcher.include_router(build_router(conversation, TelegramPresenter()))
+        if seen is not None and settings.telegram_mode is TelegramMode.webhook:
+            # Telegram resends an update whose webhook it thinks failed, perhaps to another
+            # instance: each update_id is handled once. (Long polling confirms by offset.)
+            self.dispatcher.update.outer_middleware(_once(seen))
         self.delivery = TelegramDelivery(self.bot)
         self._polling: asyncio.Task[None] | None = None
 

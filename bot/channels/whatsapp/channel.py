@@ -11,15 +11,14 @@ import asyncio
 import json
 import logging
 import re
-import time
 from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import select, update
 
+from bot.channels.seen import SeenMessages
 from bot.channels.whatsapp import CHANNEL, WEBHOOK_PATH
 from bot.channels.whatsapp.drawing import (
     PAGE_VERB,
@@ -56,13 +55,12 @@ from bot.services.reminders.delivery import (
     Unreachable,
 )
 from bot.storage.db import SessionFactory
-from bot.storage.models import FollowUp, Hearing, InboundMessage, Reminder, User
+from bot.storage.models import FollowUp, Hearing, Reminder, User
 
 log = logging.getLogger(__name__)
 
 WINDOW = timedelta(hours=24)  # free-form messages only this long after the person wrote
 WINDOW_MARGIN = timedelta(minutes=10)  # a reminder at 23:55 goes as a template, to be safe
-SEEN_KEEP = timedelta(days=7)  # Meta redelivers an unanswered webhook for up to 7 days
 PAGE_SIZE = 5  # + Previous, More, Back, Menu, Person = WhatsApp's 10 list rows
 NUMBER = re.compile(r"\s*(\d{1,2})\s*[.)]?\s*")
 REPLY_TRIES = 4
@@ -91,39 +89,6 @@ def template_message(name: str, template: TemplateMessage) -> dict[str, Any]:
                    for index, payload in enumerate(template.buttons)]
     return {"type": "template", "template": {
         "name": name, "language": {"code": template.language}, "components": components}}
-
-
-class SeenMessages:
-    """Message ids already taken: in memory for speed, in the database for other instances."""
-
-    def __init__(self, sessions: SessionFactory, clock: Clock, memory: int = 10_000) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._recent: OrderedDict[str, None] = OrderedDict()
-        self._memory = memory
-        self._next_purge = 0.0
-
-    async def first_time(self, message_id: str) -> bool:
-        if message_id in self._recent:
-            return False
-        self._recent[message_id] = None
-        if len(self._recent) > self._memory:
-            self._recent.popitem(last=False)
-        now = self._clock.now()
-        try:
-            async with self._sessions() as session, session.begin():
-                session.add(InboundMessage(message_id=message_id[:128], received_at=now))
-            if time.monotonic() > self._next_purge:
-                self._next_purge = time.monotonic() + 3600
-                async with self._sessions() as session, session.begin():
-                    await session.execute(delete(InboundMessage).where(
-                        InboundMessage.received_at < now - SEEN_KEEP))
-        except IntegrityError:
-            return False  # another instance took it
-        except SQLAlchemyError as error:
-            # Better to answer a message twice than to lose it while the database is away.
-            log.warning("could not record a WhatsApp message id: %s", type(error).__name__)
-        return True
 
 
 class WhatsAppSender:

@@ -9,12 +9,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiohttp import web
-from sqlalchemy import text
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
+from bot.metrics import CONTENT_TYPE as metrics_content_type
+from bot.metrics import Metrics
 from bot.services.clock import Clock
 from bot.services.content import Content, load_content
 from bot.services.conversation import Conversation
@@ -39,6 +43,7 @@ from bot.services.stats import Stats
 from bot.services.understanding import classifier_for
 from bot.storage.db import SessionFactory, create_engine, session_factory
 from bot.storage.migrate import upgrade_to_head
+from bot.storage.models import Handoff, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +78,8 @@ class Core:
                             hearings=book, clock=clock,
                             handoffs=HandoffDesk(sessions, clock, WorkingHours.parse(
                                 settings.handoff_hours, WorkCalendar(content.rates))),
-                            enrolments=Enrolments(sessions, clock, settings.enrolment_days))
+                            enrolments=Enrolments(sessions, clock, settings.enrolment_days),
+                            metrics=Metrics())
         return cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
 
@@ -97,6 +103,7 @@ class BotApp:
         self.core = await Core.build(self.settings, clock=self.clock)
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_get("/healthz", self._health)
+        app.router.add_get("/metrics", self._metrics)
         if self.settings.telegram_enabled:
             from bot.channels.seen import SeenMessages
             from bot.channels.telegram import TelegramChannel
@@ -143,7 +150,8 @@ class BotApp:
             self.reminders = ReminderService(
                 dispatcher, core.conversation.services.hearings,
                 self.settings.reminder_poll_seconds,
-                Retention(self.settings.handoff_keep_days, self.settings.inactive_user_days))
+                Retention(self.settings.handoff_keep_days, self.settings.inactive_user_days),
+                core.conversation.services.metrics)
             self.reminders.start()
         if self.console is not None:
             self.console.background(self.console.sender.run())  # what a stop left unsent
@@ -176,6 +184,24 @@ class BotApp:
             await self.telegram.stop()
         if self.core is not None:
             await self.core.close()
+
+    async def _metrics(self, _request: web.Request) -> web.Response:
+        """Prometheus' scrape. Serve it on the internal address only (see README)."""
+        metrics = self.core.conversation.services.metrics
+        now = self.core.conversation.services.clock.now()
+        try:
+            async with self.core.sessions() as session:
+                metrics.handoffs_waiting.set(await session.scalar(
+                    select(func.count()).select_from(Handoff).where(
+                        Handoff.status.in_(("waiting", "callback")))) or 0)
+                metrics.reminders_due.set(await session.scalar(
+                    select(func.count()).select_from(Reminder).where(
+                        Reminder.status.in_(("pending", "claimed")),
+                        Reminder.due_at < now - timedelta(minutes=5))) or 0)
+        except SQLAlchemyError:
+            metrics.faults.labels("metrics_database").inc()
+        return web.Response(body=metrics.exposition(),
+                            headers={"Content-Type": metrics_content_type})
 
     async def _health(self, _request: web.Request) -> web.Response:
         try:

@@ -221,3 +221,25 @@ async def test_a_flood_is_slowed_politely_and_slows_nobody_else(
         assert sum("очень быстро" in text for text in texts) == 1  # the "slow down", once
     finally:
         await app.stop()
+
+
+async def test_metrics_count_events_and_waiting_people_without_naming_anyone(
+    telegram_bot: BotApp, bot_api: FakeBotAPI
+) -> None:
+    citizen = Citizen(bot_api, 2101)
+    await citizen.say("/start")
+    await citizen.press("Русский")
+    await citizen.press_data("consent:yes")
+    await citizen.press_data("go:human_chat")
+    await citizen.say("Нужен оператор по делу 2-4321/2026")
+    async with ClientSession() as http, http.get(f"{telegram_bot.http_url}/metrics") as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/plain")
+        body = await response.text()
+    assert 'bot_events_total{channel="telegram",kind="command"} 1.0' in body
+    assert 'bot_events_total{channel="telegram",kind="choice"} 3.0' in body
+    assert 'bot_events_total{channel="telegram",kind="text"} 1.0' in body
+    assert "bot_handoffs_waiting 1.0" in body  # the first text joined the queue
+    assert 'bot_answer_seconds_count{channel="telegram"} 5.0' in body
+    for private in ("2101", "2-4321/2026", "оператор"):
+        assert private not in body

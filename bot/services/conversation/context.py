@@ -13,6 +13,7 @@ from bot.services.i18n import Gettext, gettext_for
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.metrics import Metrics
     from bot.services.content import Content
     from bot.services.conversation.store import ConversationStore
     from bot.services.enrolment import Enrolments
@@ -39,6 +40,7 @@ class Services:
     clock: Clock = field(default_factory=Clock)
     handoffs: HandoffDesk | None = None  # None: no operators answer in the chat
     enrolments: Enrolments | None = None
+    metrics: Metrics | None = None  # None: nothing is counted (the content check, tools)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
 import weakref
 from collections.abc import Callable
 
@@ -84,11 +85,20 @@ class Conversation:
     async def handle(self, event: Event) -> list[Screen]:
         """Answer one event. One person's events are handled one at a time, in order. Someone
         flooding the bot gets one "slow down" and then no answer for a while (an empty list)."""
+        metrics = self.services.metrics
         verdict = self._flood.verdict((event.channel, event.user_id)) if self._flood else "pass"
         if verdict != "pass":
+            if metrics:
+                metrics.flood.inc()
             return [self._fallback_screen(event, SLOW_NOTICE)] if verdict == "warn" else []
+        if metrics:
+            metrics.events.labels(event.channel, event.kind.value).inc()
+        started = time.perf_counter()
         async with self._lock((event.channel, event.user_id)):
-            return await self._handle(event)
+            screens = await self._handle(event)
+        if metrics:
+            metrics.answer_seconds.labels(event.channel).observe(time.perf_counter() - started)
+        return screens
 
     async def redraw(self, channel: str, user_id: str) -> Screen:
         """The screen the person is on, drawn again without changing anything: a channel that
@@ -258,6 +268,9 @@ class Conversation:
 
     def _fallback_screen(self, event: Event, notice: str, language: str | None = None) -> Screen:
         """A screen that needs no stored state, for when the database cannot be reached."""
+        if self.services.metrics and notice in (BUSY_NOTICE, FAULT_NOTICE):
+            self.services.metrics.faults.labels(
+                "busy" if notice == BUSY_NOTICE else "bug").inc()
         language = language or normalize_language(event.language_hint) or (
             self.services.settings.default_language
         )

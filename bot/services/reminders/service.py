@@ -18,6 +18,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.services.clock import Clock, utc_now
 from bot.services.conversation import Conversation
 from bot.services.flows.hearing_text import reminder_view
@@ -93,8 +94,10 @@ class ReminderService:
     keeps its (non-daemon) thread, and the process, alive."""
 
     def __init__(self, dispatcher: ReminderDispatcher, book: HearingBook,
-                 poll_seconds: float, retention: Retention | None = None) -> None:
+                 poll_seconds: float, retention: Retention | None = None,
+                 metrics: Metrics | None = None) -> None:
         self.dispatcher = dispatcher
+        self.metrics = metrics
         self.book = book
         self.retention = retention
         self.poll_seconds = poll_seconds
@@ -132,6 +135,9 @@ class ReminderService:
                 return None
         if report.batches:
             log.info("reminders: %s", dict(report.outcomes))
+        if self.metrics is not None:
+            for outcome, count in report.outcomes.items():
+                self.metrics.reminders.labels(outcome).inc(count)
         return report
 
     async def forget_old(self) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from bot.app import BotApp
 from bot.services.conversation import context, engine
+from bot.services.conversation.context import CONSENT_VERSION as CURRENT
 from bot.services.flows import onboarding
 from bot.storage.models import User
 from tests import screens as S
@@ -16,7 +17,7 @@ from tests.test_telegram_e2e import onboard
 
 def new_notice_version(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (context, engine, onboarding):
-        monkeypatch.setattr(module, "CONSENT_VERSION", 2)
+        monkeypatch.setattr(module, "CONSENT_VERSION", CURRENT + 1)
 
 
 async def stored(app: BotApp) -> list[int]:
@@ -29,15 +30,15 @@ async def test_agreeing_to_a_new_notice_keeps_the_data(
 ) -> None:
     citizen = Citizen(bot_api, 4001)
     await onboard(citizen)
-    assert await stored(telegram_bot) == [1]
+    assert await stored(telegram_bot) == [CURRENT]
 
     new_notice_version(monkeypatch)
     shown = await citizen.press("🔒 Мои данные")
     assert shown.text.startswith(S.CONSENT_START["ru"])  # asked again first
-    assert await stored(telegram_bot) == [1]  # and nothing was lost meanwhile
+    assert await stored(telegram_bot) == [CURRENT]  # and nothing was lost meanwhile
     shown = await citizen.press(S.AGREE["ru"])
     assert shown.text == f"{S.THANKS['ru']}\n\n{S.MENU['ru']}"
-    assert await stored(telegram_bot) == [2]
+    assert await stored(telegram_bot) == [CURRENT + 1]
 
 
 async def test_declining_a_new_notice_deletes_what_was_kept(

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from bot.app import Core
 from bot.services.clock import ManualClock
+from bot.services.conversation.context import CONSENT_VERSION
 from bot.services.retention import Retention
 from tests.hearing_helpers import START, add_hearing
 from tests.people import agreed_person
@@ -64,7 +65,7 @@ async def test_my_data_arrives_as_a_file_with_everything_kept(
     assert sent.document["file_name"] == "my-data.json"
     document = json.loads(sent.document["content"])
     assert document["channel"] == "telegram" and document["id_on_channel"] == "321"
-    assert document["consent"]["version"] == 1 and document["language"] == "ru"
+    assert document["consent"]["version"] == CONSENT_VERSION and document["language"] == "ru"
     assert document["conversation"]["answers"]["explorer"]["family.divorce"]["answers"] == {
         "agree": "no"}
     (chat,) = document["chats_with_operators"]

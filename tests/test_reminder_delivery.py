@@ -20,6 +20,7 @@ from bot.app import Core
 from bot.channels.telegram import TelegramDelivery
 from bot.config import Settings
 from bot.services.clock import ManualClock
+from bot.services.conversation.context import CONSENT_VERSION
 from bot.services.hearings.book import HearingDraft
 from bot.services.hearings.schedule import CsvSchedule, ScheduleImport
 from bot.services.reminders.dispatcher import ReminderDispatcher
@@ -78,7 +79,7 @@ async def people_with_hearings(core: Core, count: int, starts=HEARING, language:
     chats = list(range(FIRST_CHAT, FIRST_CHAT + count))
     async with core.sessions() as session, session.begin():
         session.add_all(User(channel="telegram", channel_user_id=str(chat), language=language,
-                             consent_version=1, consent_at=now, created_at=now,
+                             consent_version=CONSENT_VERSION, consent_at=now, created_at=now,
                              last_seen_at=now) for chat in chats)
     async with core.sessions() as session:
         ids = dict((await session.execute(select(User.channel_user_id, User.id))).all())
@@ -274,7 +275,8 @@ async def _follow(core: Core, chat: int, schedule_case: str) -> None:
     now = book.clock.now()
     async with core.sessions() as session, session.begin():
         user = User(channel="telegram", channel_user_id=str(chat), language="ru",
-                    consent_version=1, consent_at=now, created_at=now, last_seen_at=now)
+                    consent_version=CONSENT_VERSION, consent_at=now, created_at=now,
+                    last_seen_at=now)
         session.add(user)
         row = await session.scalar(select(ScheduledHearing).where(
             ScheduledHearing.case_number == schedule_case))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.app import Core
 from bot.config import Settings
 from bot.services.clock import utc_now
+from bot.services.conversation.context import CONSENT_VERSION
 from bot.services.hearings.book import HearingDraft
 from bot.storage.models import Reminder, User
 from tests.fakes.telegram import FakeBotAPI
@@ -32,7 +33,7 @@ async def seed(database_url: str, due_in: timedelta) -> list[int]:
     try:
         async with core.sessions() as session, session.begin():
             session.add_all(User(channel="telegram", channel_user_id=str(chat), language="kk",
-                                 consent_version=1, consent_at=now, created_at=now,
+                                 consent_version=CONSENT_VERSION, consent_at=now, created_at=now,
                                  last_seen_at=now) for chat in chats)
         async with core.sessions() as session:
             ids = dict((await session.execute(select(User.channel_user_id, User.id))).all())

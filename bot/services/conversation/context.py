@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from bot.services.stats import Stats
     from bot.services.understanding.classifier import Classifier
 
-CONSENT_VERSION = 1  # raise it when the notice's meaning changes: everyone is asked again
+# Raise it when the notice's meaning changes: everyone is asked again. 2: chats with the call
+# centre, who sees them, and how long data are kept (2026-11-23).
+CONSENT_VERSION = 2
 
 
 @dataclass

@@ -33,12 +33,14 @@ def register(registry: Registry) -> None:
         _ = ctx.gettext
         return View(
             text=_(
-                "Before we start. To remember your language, your answers and the hearings you "
-                "add, I need to save them. I don't ask for your name or phone number. Only this "
-                "service keeps the data, to answer you. You can see and delete it at any time "
-                "in “My data”.\n\nIf you say no, you can still read all the information, and "
-                "nothing about you is saved."
-            ),
+                "Before we start. I need to save your language, your answers, the hearings you "
+                "add and your chats with the call centre. Why: to answer you and remind you of "
+                "hearings. Who sees it: only this service, and call-centre operators when you "
+                "write to them. How long: until you delete it in “My data”; if you stop "
+                "writing, {days} days after your last message, once your hearings have passed. "
+                "I don't ask for your name.\n\nIf you say no, you can still read all the "
+                "information, and nothing about you is saved."
+            ).format(days=ctx.services.settings.inactive_user_days),
             options=[
                 Choice("consent:yes", _("✅ I agree")),
                 Choice("consent:no", _("❌ No, save nothing")),

@@ -13,7 +13,7 @@ from aiohttp import ClientSession
 from bot.app import BotApp
 from bot.config import TelegramMode
 from tests import screens as S
-from tests.fakes.telegram import Citizen, FakeBotAPI
+from tests.fakes.telegram import Citizen, FakeBotAPI, Fault
 from tests.test_telegram_e2e import onboard
 
 
@@ -243,3 +243,18 @@ async def test_metrics_count_events_and_waiting_people_without_naming_anyone(
     assert 'bot_answer_seconds_count{channel="telegram"} 5.0' in body
     for private in ("2101", "2-4321/2026", "оператор"):
         assert private not in body
+
+
+async def test_an_answer_survives_telegram_errors_on_the_way_out(
+    telegram_bot: BotApp, bot_api: FakeBotAPI
+) -> None:
+    """Telegram answers 502, then 429 with a wait, then takes the message: the person still
+    gets their answer, once."""
+    bot_api.faults += [Fault("sendMessage", 502, chat_id=2201),
+                       Fault("sendMessage", 429, retry_after=1, chat_id=2201)]
+    citizen = Citizen(bot_api, 2201)
+    answer = await citizen.say("/start")
+    assert answer.text.startswith(S.LANGUAGE_PROMPT_RU_FIRST)
+    await asyncio.sleep(0.5)
+    assert bot_api.outputs(2201) == 1
+    assert all(fault.count == 0 for fault in bot_api.faults)

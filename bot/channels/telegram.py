@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import Any
 
@@ -47,6 +48,8 @@ WEBHOOK_PATH = "/telegram/webhook"
 MESSAGE_LIMIT = 4096
 BUTTON_LABEL_LIMIT = 32  # longer labels are cut off on small phones: use the short one
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+REPLY_TRIES = 4  # an answer to a person: tries when Telegram is briefly away
+REPLY_BACKOFF = 0.5  # seconds before the second try; doubles
 COMMANDS = (
     ("start", N_("Start again")),
     ("menu", N_("Main menu")),
@@ -72,8 +75,8 @@ class TelegramPresenter:
 
     async def send(self, bot: Bot, chat_id: int, screens: list[Screen]) -> None:
         for screen in screens:
-            await bot.send_message(chat_id, _fit(screen.full_text()),
-                                   reply_markup=self.keyboard(screen))
+            await _patiently(lambda screen=screen: bot.send_message(
+                chat_id, _fit(screen.full_text()), reply_markup=self.keyboard(screen)))
             await self._send_attachments(bot, chat_id, screen)
 
     async def replace(self, bot: Bot, message: Message | None, chat_id: int,
@@ -86,10 +89,10 @@ class TelegramPresenter:
         edited = False
         if message is not None and not first.attachments:
             try:
-                await bot.edit_message_text(
+                await _patiently(lambda: bot.edit_message_text(
                     text=_fit(first.full_text()), chat_id=chat_id,
                     message_id=message.message_id, reply_markup=self.keyboard(first),
-                )
+                ))
                 edited = True
             except TelegramBadRequest as error:
                 edited = "not modified" in str(error).lower()
@@ -101,7 +104,26 @@ class TelegramPresenter:
     async def _send_attachments(bot: Bot, chat_id: int, screen: Screen) -> None:
         for attachment in screen.attachments:
             file = BufferedInputFile(attachment.content, filename=attachment.filename)
-            await bot.send_document(chat_id, file, caption=attachment.caption or None)
+            await _patiently(lambda file=file, attachment=attachment: bot.send_document(
+                chat_id, file, caption=attachment.caption or None))
+
+
+async def _patiently(call: Callable[[], Awaitable[Any]]) -> Any:
+    """An answer to a person, tried again when Telegram is briefly away (5xx, a timeout, a
+    429 with its wait): losing the answer is worse than, rarely, sending it twice."""
+    for attempt in range(REPLY_TRIES):
+        try:
+            return await call()
+        except TelegramRetryAfter as error:
+            if attempt == REPLY_TRIES - 1:
+                raise
+            await asyncio.sleep(min(error.retry_after, 30))
+        except (TelegramServerError, TelegramNetworkError):
+            if attempt == REPLY_TRIES - 1:
+                raise
+            log.warning("Telegram did not take an answer; trying again")
+            await asyncio.sleep(REPLY_BACKOFF * 2 ** attempt)
+    return None
 
 
 def _button_label(label: str, short: str | None) -> str:

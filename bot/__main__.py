@@ -1,5 +1,6 @@
 """`python -m bot run | chat | migrate | content check | classify TEXT | hearings import FILE |
-staff add|list|disable`."""
+staff add|list|disable |
+keys new|rotate`."""
 
 from __future__ import annotations
 
@@ -169,6 +170,32 @@ async def _staff(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _keys(settings: Settings, action: str) -> int:
+    """`keys new` prints a key for DATA_KEYS; `keys rotate` re-seals all stored personal fields
+    with the first key in DATA_KEYS."""
+    from bot.storage import sealing
+
+    if action == "new":
+        print(sealing.new_key())
+        return 0
+    from bot.storage.db import create_engine
+    from bot.storage.migrate import upgrade_to_head
+
+    sealing.use_keys(settings.data_key_list)
+    engine = create_engine(settings.database_url, settings.database_busy_timeout_ms)
+    try:
+        if settings.migrate_on_start:
+            await upgrade_to_head(engine)
+        changed = await sealing.rotate(engine)
+    except sealing.KeyMissing as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        await engine.dispose()
+    print(f"{changed} stored value(s) now sealed with the first key in DATA_KEYS.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -202,10 +229,15 @@ def main(argv: list[str] | None = None) -> int:
     staff_commands.add_parser("list", help="list accounts")
     disable = staff_commands.add_parser("disable", help="disable an account")
     disable.add_argument("username")
+    keys = commands.add_parser("keys", help="the keys that encrypt personal fields")
+    keys.add_argument("action", choices=["new", "rotate"],
+                      help="new: print a fresh key; rotate: re-encrypt everything with the "
+                           "first key in DATA_KEYS")
     args = parser.parse_args(argv)
 
     settings = load_settings()
-    setup_logging("WARNING" if args.command in ("chat", "content", "classify", "hearings", "staff")
+    setup_logging("WARNING" if args.command in ("chat", "content", "classify", "hearings", "staff",
+                                                  "keys")
                   else settings.log_level)
     if args.command == "run":
         asyncio.run(_run(settings))
@@ -217,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_content_check())
     elif args.command == "classify":
         return _classify(settings, args.texts)
+    elif args.command == "keys":
+        return asyncio.run(_keys(settings, args.action))
     elif args.command == "staff":
         return asyncio.run(_staff(settings, args))
     elif args.command == "hearings":

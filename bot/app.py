@@ -44,6 +44,7 @@ from bot.services.understanding import classifier_for
 from bot.storage.db import SessionFactory, create_engine, session_factory
 from bot.storage.migrate import upgrade_to_head
 from bot.storage.models import Handoff, Reminder
+from bot.storage.sealing import use_keys
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ class Core:
     @classmethod
     async def build(cls, settings: Settings, migrate: bool | None = None,
                     clock: Clock | None = None) -> Core:
+        use_keys(settings.data_key_list)
+        if not settings.data_key_list:
+            log.warning("DATA_KEYS is not set: personal fields are stored unencrypted "
+                        "(fine for a trial; set it for real use, see README 'Keys')")
         engine = create_engine(settings.database_url, settings.database_busy_timeout_ms)
         if settings.migrate_on_start if migrate is None else migrate:
             await upgrade_to_head(engine)

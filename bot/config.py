@@ -92,6 +92,10 @@ class Settings(BaseSettings):
     telegram_bot_username: str = ""
     whatsapp_public_number: str = ""
 
+    # Keys that encrypt personal fields at rest (README "Keys"): Fernet keys, newest first,
+    # separated by commas. Empty: stored unencrypted, with a warning at start.
+    data_keys: str = ""
+
     # Pathways, sources, drafts, contacts: a lawyer may check an edited copy with
     # `CONTENT_DIR=/path/to/copy python -m bot content check` before it goes live.
     content_dir: Path = CONTENT_DIR
@@ -147,6 +151,17 @@ class Settings(BaseSettings):
         except ValueError:
             raise ValueError("use HH:MM-HH:MM (e.g. 09:00-18:00) or always") from None
         return value
+
+    @field_validator("data_keys")
+    @classmethod
+    def _fernet_keys(cls, value: str) -> str:
+        from bot.storage.sealing import valid_key
+
+        keys = [key.strip() for key in value.split(",") if key.strip()]
+        if not all(valid_key(key) for key in keys):
+            raise ValueError("each key must be a Fernet key: make one with "
+                             "python -m bot keys new")
+        return ",".join(keys)
 
     @field_validator("log_level")
     @classmethod
@@ -218,6 +233,10 @@ class Settings(BaseSettings):
         if self.local_chat is LocalChatMode.auto:
             return not (self.telegram_enabled or self.whatsapp_enabled)
         return self.local_chat is LocalChatMode.on
+
+    @property
+    def data_key_list(self) -> list[str]:
+        return [key for key in self.data_keys.split(",") if key]
 
     @property
     def is_sqlite(self) -> bool:

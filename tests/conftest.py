@@ -12,6 +12,7 @@ from bot.config import Settings
 from tests.fakes.telegram import FakeBotAPI
 
 SettingsFactory = Callable[..., Settings]
+TEST_DATA_KEY = "q3V0ZXN0LWtleS1mb3ItdGhlLWJvdC1zLXRlc3RzLTE="  # a Fernet key for tests only
 
 
 @pytest.fixture
@@ -26,6 +27,8 @@ def make_settings(tmp_path: Path) -> SettingsFactory:
             "call_centre_phone": "",
             # Tests press buttons faster than anyone could; flood control has its own test.
             "flood_messages_per_minute": 0,
+            # Personal fields are encrypted in every test, as they should be in real use.
+            "data_keys": TEST_DATA_KEY,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from bot.app import Core
 from bot.services.conversation import Event, EventKind, Screen
+from bot.storage.sealing import unseal
 
 DIVORCE = "family.divorce"
 
@@ -60,7 +61,8 @@ async def agreed_person(core: Core, language: str = "ru", user_id: str = "p1") -
 
 
 async def stored_data(core: Core) -> str:
-    """The person's stored conversation data, as readable text."""
+    """The person's stored conversation data, as readable text (opened with the test's key:
+    what is kept, not how it is encrypted)."""
     async with core.engine.connect() as connection:
         raw = (await connection.execute(text("SELECT data FROM conversation_states"))).scalar()
-    return json.dumps(json.loads(raw), ensure_ascii=False)
+    return json.dumps(json.loads(unseal(raw)), ensure_ascii=False)

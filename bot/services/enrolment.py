@@ -65,14 +65,17 @@ class Enrolments:
         self.valid_days = valid_days
 
     async def create(self, hearing: dict[str, Any], language: str,
-                     staff_id: int | None) -> str:
+                     staff_id: int | None) -> tuple[str, int]:
+        """The one-time code (shown once, never stored) and the enrolment's id."""
         now = self.clock.now()
         code = new_code()
         async with self._sessions() as session, session.begin():
-            session.add(Enrolment(code_hash=_hash(code), hearing=hearing, language=language,
+            enrolment = Enrolment(code_hash=_hash(code), hearing=hearing, language=language,
                                   created_by=staff_id, created_at=now,
-                                  expires_at=now + timedelta(days=self.valid_days)))
-        return code
+                                  expires_at=now + timedelta(days=self.valid_days))
+            session.add(enrolment)
+            await session.flush()
+            return code, enrolment.id
 
     async def find(self, code: str) -> Enrolment | None:
         """The enrolment behind a code, if it can still be used."""

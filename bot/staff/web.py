@@ -289,9 +289,9 @@ class Console:
         if problem:
             return await self.enrol_page(request, error=problem, form=dict(form))
         language = str(form.get("citizen_language", "ru"))
-        code = await self.conversation.services.enrolments.create(
+        code, enrolment_id = await self.conversation.services.enrolments.create(
             hearing, language if language in LANGUAGES else "ru", staff.id)
-        await audit.record(self.sessions, staff.id, "enrol", hearing["case_number"])
+        await audit.record(self.sessions, staff.id, "enrol", f"enrolment {enrolment_id}")
         return self.render(request, "enrolled.html", code=shown(code),
                            links=self._enrol_links(code), hearing=hearing,
                            days=self.settings.enrolment_days)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.services.clock import as_utc
+from bot.storage.sealing import Sealed, SealedJSON
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -89,7 +90,7 @@ class ConversationState(Base):
     )
     screen: Mapped[str] = mapped_column(String(128))
     stack: Mapped[list[str]]
-    data: Mapped[dict[str, Any]]
+    data: Mapped[dict[str, Any]] = mapped_column(SealedJSON)  # answers: encrypted at rest
     updated_at: Mapped[datetime]
 
     user: Mapped[User] = relationship(back_populates="state")
@@ -119,13 +120,14 @@ class Hearing(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    case_number: Mapped[str] = mapped_column(String(40))
+    # Sealed (encrypted at rest): what could tell who the person is or what their case is.
+    case_number: Mapped[str] = mapped_column(Sealed)
     court_id: Mapped[str | None] = mapped_column(String(24))
-    court_name: Mapped[str | None] = mapped_column(String(200))
+    court_name: Mapped[str | None] = mapped_column(Sealed)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     online: Mapped[bool] = mapped_column(Boolean, default=False)
-    video_link: Mapped[str | None] = mapped_column(String(500))
-    room: Mapped[str | None] = mapped_column(String(40))
+    video_link: Mapped[str | None] = mapped_column(Sealed)
+    room: Mapped[str | None] = mapped_column(Sealed)
     # Which reminders the person wants: a subset of "7d", "1d", "2h"; empty means "stopped".
     reminders_on: Mapped[list[str]]
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | cancelled
@@ -305,7 +307,7 @@ class HandoffMessage(Base):
     author: Mapped[str] = mapped_column(String(8))  # citizen | staff
     staff_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL"))
-    text: Mapped[str] = mapped_column(String(4000))
+    text: Mapped[str] = mapped_column(Sealed)  # encrypted at rest
     delivery_error: Mapped[str | None] = mapped_column(String(64))  # a staff reply not delivered
 
 
@@ -318,7 +320,8 @@ class Enrolment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    hearing: Mapped[dict[str, Any]]  # case_number, court_id / court_name, starts_at, room, online
+    # Encrypted: case_number, court_id / court_name, starts_at, room, online.
+    hearing: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     language: Mapped[str] = mapped_column(String(2))
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL"))

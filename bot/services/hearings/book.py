@@ -103,10 +103,12 @@ class HearingBook:
             return {kind: due for kind, due in rows}
 
     async def has_case(self, user_id: int, case_number: str) -> int | None:
+        """The person's hearing with this case number, still to come or recent. Compared after
+        reading: case numbers are encrypted at rest, so SQL cannot compare them."""
         async with self._sessions() as session:
-            return await session.scalar(select(Hearing.id).where(
-                Hearing.user_id == user_id, Hearing.case_number == case_number,
-                Hearing.starts_at > self._over_before()))
+            rows = (await session.execute(select(Hearing.id, Hearing.case_number).where(
+                Hearing.user_id == user_id, Hearing.starts_at > self._over_before()))).all()
+        return next((hearing_id for hearing_id, number in rows if number == case_number), None)
 
     # --- changing -----------------------------------------------------------------------------
 

@@ -109,6 +109,11 @@ async def test_nothing_a_person_wrote_reaches_the_logs(telegram_bot, bot_api, ca
         assert secret not in logged
 
 
+def _database_files(folder: Path) -> bytes:
+    """The database file and its write-ahead log, as bytes: what a copied disk would show."""
+    return b"".join(path.read_bytes() for path in folder.glob("bot.sqlite3*"))
+
+
 def _raw(database: Path, query: str) -> list[tuple]:
     with sqlite3.connect(database) as connection:
         return connection.execute(query).fetchall()
@@ -145,7 +150,7 @@ async def test_personal_fields_are_encrypted_at_rest(make_settings, tmp_path: Pa
     stored = [value for query in SEALED_QUERIES
               for row in _raw(tmp_path / "bot.sqlite3", query) for value in row]
     assert len(stored) == 5 and all(value.startswith("sealed:") for value in stored)
-    files = b"".join(path.read_bytes() for path in tmp_path.glob("bot.sqlite3*"))  # and WAL
+    files = _database_files(tmp_path)
     for private in PRIVATE:
         assert private.encode() not in files, private
 

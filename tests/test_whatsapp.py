@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import ClientSession
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from bot.app import BotApp
 from bot.config import Settings
@@ -427,6 +428,12 @@ async def test_a_person_known_by_phone_keeps_their_place_when_meta_sends_their_i
     await graph.press(by_phone, S.AGREE["kk"])
     shown = await graph.press(by_phone, "🔒")  # My data says the number is kept
     assert "WhatsApp нөміріңізді сақтаймын" in shown[0].text
+    async with whatsapp_bot.core.engine.connect() as connection:
+        (stored_id,) = (await connection.execute(sql("SELECT channel_user_id FROM users"))).one()
+        (kept,) = (await connection.execute(sql("SELECT address FROM addresses"))).one()
+    # Stored under a keyed hash of the number; the number itself only encrypted, to send to.
+    assert stored_id.startswith("n:") and "77010000801" not in stored_id
+    assert kept.startswith("sealed:")
     same = Citizen("KZ.800000000001", phone="77010000801")  # now with the business id
     shown = await graph.say(same, "/menu")
     assert shown[0].text == S.MENU["kk"]  # not asked for language and consent again
@@ -435,6 +442,9 @@ async def test_a_person_known_by_phone_keeps_their_place_when_meta_sends_their_i
     async with whatsapp_bot.core.sessions() as session:
         ids = list(await session.scalars(select(User.channel_user_id)))
     assert ids == ["KZ.800000000001"]
+    async with whatsapp_bot.core.engine.connect() as connection:
+        numbers = (await connection.execute(sql("SELECT count(*) FROM addresses"))).scalar()
+    assert numbers == 0  # the number is no longer kept
 
 
 async def test_whatsapp_settings_come_all_four_or_none(make_settings: SettingsFactory) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.storage.db import SessionFactory
 from bot.storage.models import (
+    Address,
     ConversationState,
     FollowUp,
     Handoff,
@@ -42,10 +43,12 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
             HandoffMessage.id))).all()
         follow_ups = (await session.scalars(select(FollowUp).where(
             FollowUp.user_id == user.id))).all()
+        address = await session.get(Address, (channel, channel_user_id))
     return {
         "exported_at": _when(now),
         "channel": user.channel,
         "id_on_channel": user.channel_user_id,
+        "phone_number": address.address if address else None,
         "language": user.language,
         "consent": {"version": user.consent_version, "at": _when(user.consent_at)},
         "first_seen": _when(user.created_at),

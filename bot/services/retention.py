@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 
 from bot.services.clock import Clock
 from bot.storage.db import SessionFactory
-from bot.storage.models import Handoff, Hearing, User
+from bot.storage.models import Address, Handoff, Hearing, User
 
 
 @dataclass(frozen=True)
@@ -37,4 +37,8 @@ class Retention:
             people = await session.execute(delete(User).where(
                 User.last_seen_at < now - timedelta(days=self.inactive_user_days),
                 User.id.not_in(waiting_hearing)))
+            # Phone numbers kept for people who are gone (bot/services/addresses.py).
+            await session.execute(delete(Address).where(~select(User.id).where(
+                User.channel == Address.channel,
+                User.channel_user_id == Address.alias).exists()))
         return {"chats": chats.rowcount or 0, "people": people.rowcount or 0}

@@ -363,3 +363,27 @@ class AnnouncementDelivery(Base):
     status: Mapped[str] = mapped_column(String(12), index=True)
     error: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None]
+
+
+class Address(Base):
+    """A person's phone number, where a messenger gives nothing else to write to (WhatsApp
+    without a business-scoped id). The number is never the stored id: the person is stored
+    under `alias`, a keyed hash of it, and the number itself is kept here, encrypted, for
+    sending. Deleted with the person."""
+
+    __tablename__ = "addresses"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    alias: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(Sealed)
+    created_at: Mapped[datetime]
+
+
+class Secret(Base):
+    """Keys the bot makes for itself (the one behind phone-number aliases), encrypted with
+    DATA_KEYS like any personal field, so they rotate with them."""
+
+    __tablename__ = "secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Sealed)

@@ -128,6 +128,8 @@ SEALED_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "handoff_messages": ("id", ("text",)),
     "conversation_states": ("user_id", ("data",)),
     "enrolments": ("id", ("hearing",)),
+    "addresses": ("alias", ("address",)),
+    "secrets": ("name", ("value",)),
 }
 
 

@@ -8,6 +8,7 @@ out through the Graph API with a few retries for WhatsApp's rate limits and pass
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import re
@@ -29,6 +30,7 @@ from bot.channels.whatsapp.drawing import (
     visible_options,
 )
 from bot.channels.whatsapp.graph import (
+    BSUID,
     OUTSIDE_WINDOW,
     PAIR_RATE_LIMIT,
     THROUGHPUT_LIMIT,
@@ -44,6 +46,7 @@ from bot.channels.whatsapp.webhook import (
     signature_ok,
 )
 from bot.config import Settings
+from bot.services.addresses import ALIAS_PREFIX, AddressBook
 from bot.services.clock import Clock
 from bot.services.conversation import Conversation, Event, EventKind, Screen
 from bot.services.conversation.screens import TemplateMessage
@@ -94,14 +97,17 @@ def template_message(name: str, template: TemplateMessage) -> dict[str, Any]:
 class WhatsAppSender:
     """Drawings and files to one person, retrying WhatsApp's limits and passing faults."""
 
-    def __init__(self, graph: GraphClient, backoff: float) -> None:
+    def __init__(self, graph: GraphClient, backoff: float,
+                 addresses: AddressBook | None = None) -> None:
         self.graph = graph
         self.backoff = backoff
+        self.addresses = addresses
 
     async def send(self, user_id: str, message: dict[str, Any], tries: int = REPLY_TRIES) -> str:
+        to = await self.addresses.address(user_id) if self.addresses else user_id
         for attempt in range(tries):
             try:
-                return await self.graph.send(user_id, message)
+                return await self.graph.send(to, message)
             except GraphError as error:
                 wait = self._wait(error, attempt)
                 if wait is None or attempt + 1 >= tries:
@@ -202,7 +208,9 @@ class WhatsAppChannel:
         self.graph = GraphClient(settings.whatsapp_api_base, settings.whatsapp_api_version,
                                  settings.whatsapp_phone_number_id, settings.whatsapp_token)
         self.presenter = WhatsAppPresenter(settings.whatsapp_interactive)
-        self.sender = WhatsAppSender(self.graph, backoff)
+        # A person known only by phone number is stored under an alias (bot/channels/addresses.py).
+        self.addresses = AddressBook(sessions, clock, CHANNEL)
+        self.sender = WhatsAppSender(self.graph, backoff, self.addresses)
         self.seen = SeenMessages(sessions, clock)
         self.delivery = WhatsAppDelivery(self.sender, self.presenter, sessions, clock, {
             "hearing_reminder": settings.whatsapp_template_reminder,
@@ -262,7 +270,7 @@ class WhatsAppChannel:
                 elif isinstance(fact, StatusReport):
                     await self.delivery.record_status(fact)
                 elif isinstance(fact, Renamed):
-                    await self.conversation.services.store.rename(CHANNEL, fact.old, fact.new)
+                    await self._rename(fact.old, fact.new)
             except Exception:
                 log.exception("a WhatsApp update could not be handled")
 
@@ -272,9 +280,11 @@ class WhatsAppChannel:
         if not await self.seen.first_time(incoming.message_id):
             return
         event = incoming.event
-        if incoming.phone and event.user_id not in self._adopted:
+        if not BSUID.match(event.user_id):  # known by phone number only: store an alias
+            event = dataclasses.replace(event, user_id=await self.addresses.alias(event.user_id))
+        elif incoming.phone and event.user_id not in self._adopted:
             self._adopted.add(event.user_id)
-            await self.conversation.services.store.rename(CHANNEL, incoming.phone, event.user_id)
+            await self._rename(incoming.phone, event.user_id)
         page = 0
         if event.kind is EventKind.choice and event.choice.startswith(PAGE_VERB + ":"):
             # "More ➡" on a long list: the same screen, drawn again at the next page.
@@ -285,6 +295,14 @@ class WhatsAppChannel:
             screens = await self.conversation.handle(await self._numbered_choice(event))
         for screen in screens:
             await self._show(event.user_id, screen, page)
+
+    async def _rename(self, old: str, new: str) -> None:
+        """The person's id changed: their data moves, and a number no longer needed goes."""
+        old_id = old if BSUID.match(old) else await self.addresses.alias_of(old)
+        new_id = new if BSUID.match(new) else await self.addresses.alias(new)
+        await self.conversation.services.store.rename(CHANNEL, old_id, new_id)
+        if old_id != new_id and old_id.startswith(ALIAS_PREFIX):
+            await self.addresses.forget(old_id)
 
     async def _numbered_choice(self, event: Event) -> Event:
         """"2" typed after numbered lines means the second option."""

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 
 from bot.services.clock import utc_now
 from bot.storage.db import SessionFactory
-from bot.storage.models import ConversationState, User
+from bot.storage.models import Address, ConversationState, User
 
 MAX_STACK = 20
 
@@ -155,6 +155,9 @@ class ConversationStore:
             users = await session.execute(
                 delete(User).where(User.channel == channel, User.channel_user_id == user_id)
             )
+            # A phone number kept to send to (bot/services/addresses.py) goes too.
+            await session.execute(delete(Address).where(Address.channel == channel,
+                                                         Address.alias == user_id))
         return (states.rowcount or 0) + (users.rowcount or 0)
 
     async def rename(self, channel: str, old_id: str, new_id: str) -> bool:

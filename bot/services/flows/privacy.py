@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.services.addresses import ALIAS_PREFIX
 from bot.services.clock import format_moment
 from bot.services.conversation.context import Context
 from bot.services.conversation.registry import Access, Registry, View
@@ -44,7 +45,7 @@ def register(registry: Registry) -> None:
                              "wrote in them").format(count=chats)
         # WhatsApp names a person by phone number when it sends no business-scoped id: then
         # the number is what is kept, and the screen must say so.
-        by_phone = ctx.visit.channel == "whatsapp" and ctx.visit.user_id.isdigit()
+        by_phone = ctx.visit.user_id.startswith(ALIAS_PREFIX)
         promise = _("I keep your WhatsApp number: WhatsApp gives no other way to write to you. "
                     "I don't keep your name. The data is used only to answer you.") if by_phone \
             else _("I don't keep your name or phone number. The data is used only to answer "

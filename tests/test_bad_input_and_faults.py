@@ -13,7 +13,7 @@ from aiohttp import ClientSession
 from bot.app import BotApp
 from bot.config import TelegramMode
 from tests import screens as S
-from tests.fakes.telegram import Citizen, FakeBotAPI, Fault
+from tests.fakes.telegram import Citizen, FakeBotAPI, Fault, agreed_citizen
 from tests.test_telegram_e2e import onboard
 
 
@@ -226,10 +226,7 @@ async def test_a_flood_is_slowed_politely_and_slows_nobody_else(
 async def test_metrics_count_events_and_waiting_people_without_naming_anyone(
     telegram_bot: BotApp, bot_api: FakeBotAPI
 ) -> None:
-    citizen = Citizen(bot_api, 2101)
-    await citizen.say("/start")
-    await citizen.press("Русский")
-    await citizen.press_data("consent:yes")
+    citizen = await agreed_citizen(bot_api, 2101)
     await citizen.press_data("go:human_chat")
     await citizen.say("Нужен оператор по делу 2-4321/2026")
     async with ClientSession() as http, http.get(f"{telegram_bot.http_url}/metrics") as response:

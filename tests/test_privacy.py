@@ -19,6 +19,7 @@ from bot.services.conversation.context import CONSENT_VERSION
 from bot.services.retention import Retention
 from bot.storage.sealing import KeyMissing
 from tests.conftest import TEST_DATA_KEY
+from tests.fakes.telegram import agreed_citizen
 from tests.hearing_helpers import START, add_hearing
 from tests.people import agreed_person
 
@@ -55,12 +56,7 @@ async def test_closed_chats_and_inactive_people_are_deleted_after_their_periods(
 async def test_my_data_arrives_as_a_file_with_everything_kept(
     telegram_bot, bot_api
 ) -> None:
-    from tests.fakes.telegram import Citizen
-
-    citizen = Citizen(bot_api, 321, "ru")
-    await citizen.say("/start")
-    await citizen.press("Русский")
-    await citizen.press_data("consent:yes")
+    citizen = await agreed_citizen(bot_api, 321)
     await citizen.press_data("start:family.divorce")
     await citizen.press_data("ans:family.divorce/agree/no")
     await citizen.press_data("go:human_chat")
@@ -86,14 +82,9 @@ async def test_nothing_a_person_wrote_reaches_the_logs(telegram_bot, bot_api, ca
     operator, logged at DEBUG for the bot's own loggers: none of it appears in a log line."""
     import logging
 
-    from tests.fakes.telegram import Citizen
-
     secrets = ["2-9876/2026", "Сауле Нурланова", "87015550011", "не могу прийти в суд"]
     caplog.set_level(logging.DEBUG, logger="bot")
-    citizen = Citizen(bot_api, 322, "ru")
-    await citizen.say("/start")
-    await citizen.press("Русский")
-    await citizen.press_data("consent:yes")
+    citizen = await agreed_citizen(bot_api, 322)
     await citizen.say("Меня зовут Сауле Нурланова, телефон 87015550011")
     await citizen.press_data("go:h_case")
     await citizen.say("2-9876/2026")

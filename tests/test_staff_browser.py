@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.app import BotApp
 from bot.storage.models import Hearing, Reminder
 from tests.browser import chromium, needs_browser
-from tests.fakes.telegram import Citizen, FakeBotAPI
+from tests.fakes.telegram import Citizen, FakeBotAPI, agreed_citizen
 from tests.staff_helpers import PASSWORD, add_staff, handoffs
 
 WAIT_MS = 10_000
@@ -51,14 +51,6 @@ async def sign_in(page, app: BotApp, password: str = PASSWORD) -> None:
     await page.click("button[type=submit]")
 
 
-async def onboarded(api: FakeBotAPI, user_id: int) -> Citizen:
-    citizen = Citizen(api, user_id, "ru")
-    await citizen.say("/start")
-    await citizen.press("Русский")
-    await citizen.press("✅ Принимаю")
-    return citizen
-
-
 @needs_browser
 async def test_an_operator_takes_a_telegram_request_replies_and_closes(
     console_bot: BotApp, bot_api: FakeBotAPI, tmp_path: Path
@@ -71,7 +63,7 @@ async def test_an_operator_takes_a_telegram_request_replies_and_closes(
 
         # A citizen on Telegram answers a question of the divorce pathway, then asks for a
         # person; the open queue page shows the request without being reloaded.
-        citizen = await onboarded(bot_api, 801)
+        citizen = await agreed_citizen(bot_api, 801)
         await citizen.press_data("start:family.divorce")
         await citizen.press_data("ans:family.divorce/agree/yes")
         await citizen.press_data("ans:family.divorce/children/no")
@@ -149,7 +141,7 @@ async def test_an_operator_enrols_a_caller_who_opens_the_code_in_telegram(
         reminders = (await session.scalars(select(Reminder))).all()
     assert hearing.case_number == "2-555/2026"
     assert {reminder.kind for reminder in reminders} == {"7d", "1d", "2h"}
-    again = await (await onboarded(bot_api, 803)).say(code)  # a second use
+    again = await (await agreed_citizen(bot_api, 803)).say(code)  # a second use
     assert "уже использован" in again.text
 
 
@@ -157,7 +149,7 @@ async def test_an_operator_enrols_a_caller_who_opens_the_code_in_telegram(
 async def test_a_forged_form_is_refused_and_wrong_passwords_are_throttled(
     console_bot: BotApp, bot_api: FakeBotAPI, tmp_path: Path
 ) -> None:
-    citizen = await onboarded(bot_api, 804)
+    citizen = await agreed_citizen(bot_api, 804)
     await citizen.press_data("go:human_chat")
     await citizen.press_data("hand:ask")
     async with chromium() as browser:

@@ -23,7 +23,7 @@ from bot.storage.models import (
     Reminder,
     StaffAudit,
 )
-from tests.fakes.telegram import Citizen, FakeBotAPI
+from tests.fakes.telegram import Citizen, FakeBotAPI, agreed_citizen
 from tests.hearing_helpers import START, local
 from tests.people import agreed_person
 from tests.staff_helpers import PASSWORD, StaffClient, add_staff, handoffs
@@ -53,14 +53,6 @@ async def staff(console_bot: BotApp) -> AsyncIterator[StaffClient]:
     assert await client.sign_in() == 200
     yield client
     await client.close()
-
-
-async def onboarded(api: FakeBotAPI, user_id: int, language: str = "ru") -> Citizen:
-    citizen = Citizen(api, user_id, language)
-    await citizen.say("/start")
-    await citizen.press("Русский" if language == "ru" else "Қазақша")
-    await citizen.press_data("consent:yes")
-    return citizen
 
 
 async def ask_for_a_person(citizen: Citizen) -> str:
@@ -137,7 +129,7 @@ async def test_the_session_cookie_is_httponly_and_samesite(console_bot: BotApp) 
 async def test_forms_without_their_csrf_token_are_refused(
     console_bot: BotApp, staff: StaffClient, bot_api: FakeBotAPI
 ) -> None:
-    citizen = await onboarded(bot_api, 501)
+    citizen = await agreed_citizen(bot_api, 501)
     await ask_for_a_person(citizen)
     for path in ("/staff/handoffs/1/take", "/staff/enrol", "/staff/logout"):
         forged = await staff.post(path, with_csrf=False)
@@ -200,7 +192,7 @@ async def test_operators_cannot_open_administrators_pages(
 async def test_a_handoff_from_request_to_rating_over_telegram(
     console_bot: BotApp, staff: StaffClient, bot_api: FakeBotAPI
 ) -> None:
-    citizen = await onboarded(bot_api, 502)
+    citizen = await agreed_citizen(bot_api, 502)
     await citizen.press_data("start:family.divorce")  # some answers for the operator to see
     await citizen.press_data("ans:family.divorce/agree/yes")
     await citizen.press_data("ans:family.divorce/children/no")
@@ -283,7 +275,7 @@ async def test_an_enrolled_caller_gets_reminders_only_after_agreeing(
     assert hearing.case_number == "2-77/2027" and hearing.court_id == "astana-civil"
     assert kinds == {"7d", "1d", "2h"}
 
-    other = await onboarded(bot_api, 504)
+    other = await agreed_citizen(bot_api, 504)
     again = await other.say(code)  # typed, as read out on the phone
     assert "недействителен: он уже использован" in again.text
 
@@ -297,9 +289,9 @@ async def test_an_announcement_goes_to_the_chosen_language_and_region_once(
     admin = StaffClient(console_bot)
     try:
         assert await admin.sign_in("admin") == 200
-        await onboarded(bot_api, 601, "kk")
-        ru_astana = await onboarded(bot_api, 602, "ru")
-        await onboarded(bot_api, 603, "ru")
+        await agreed_citizen(bot_api, 601, "kk")
+        ru_astana = await agreed_citizen(bot_api, 602, "ru")
+        await agreed_citizen(bot_api, 603, "ru")
         await _hearing_for(console_bot, 601, "astana-civil")
         await _hearing_for(console_bot, 602, "astana-civil")
         await _hearing_for(console_bot, 603, None)
@@ -344,7 +336,7 @@ async def test_the_dashboard_draws_charts_from_the_numbers(
             session.add_all(ExplorerEvent(at=now, channel="telegram", language="ru",
                                           pathway="family.divorce", kind=kind, detail=detail)
                             for _ in range(count))
-    await onboarded(bot_api, 701, "kk")
+    await agreed_citizen(bot_api, 701, "kk")
     page = await (await staff.get("/staff/dashboard")).text()
     assert page.count("<svg") >= 4 and "http" not in page.split("<main>")[1].split("</main>")[0]
     assert "telegram / kk" in page
@@ -364,7 +356,7 @@ async def test_the_legal_content_page_lists_statements_oldest_check_first(
 async def test_deleting_my_data_deletes_my_chats_with_operators(
     console_bot: BotApp, staff: StaffClient, bot_api: FakeBotAPI
 ) -> None:
-    citizen = await onboarded(bot_api, 505)
+    citizen = await agreed_citizen(bot_api, 505)
     await ask_for_a_person(citizen)
     await citizen.say("Мой вопрос о наследстве")
     await staff.post("/staff/handoffs/1/take")

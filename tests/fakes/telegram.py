@@ -295,3 +295,12 @@ def _error(status: int, description: str, parameters: dict | None = None) -> web
     if parameters:
         body["parameters"] = parameters
     return web.json_response(body, status=status)
+
+
+async def agreed_citizen(api: FakeBotAPI, user_id: int, language: str = "ru") -> Citizen:
+    """A person on Telegram who chose a language and agreed to the notice."""
+    citizen = Citizen(api, user_id, language)
+    await citizen.say("/start")
+    await citizen.press({"ru": "Русский", "kk": "Қазақша"}[language])
+    await citizen.press_data("consent:yes")
+    return citizen

@@ -18,6 +18,7 @@ from bot.storage.models import Address, Secret
 
 ALIAS_PREFIX = "n:"
 KEY_NAME = "address_alias_key"
+MEMORY = 10_000  # numbers remembered in this process
 
 
 class AddressBook:
@@ -26,7 +27,7 @@ class AddressBook:
         self._clock = clock
         self.channel = channel
         self._key: bytes | None = None
-        self._known: dict[str, str] = {}  # alias -> number, for this process
+        self._known: dict[str, str] = {}  # alias -> number, for this process (bounded)
 
     async def alias_of(self, number: str) -> str:
         """The alias a number has, without keeping the number."""
@@ -44,7 +45,7 @@ class AddressBook:
                                             created_at=self._clock.now()))
             except IntegrityError:
                 pass  # another instance wrote it at the same moment
-            self._known[alias] = number
+            self._remember(alias, number)
         return alias
 
     async def address(self, user_id: str) -> str:
@@ -56,8 +57,13 @@ class AddressBook:
                 found = await session.get(Address, (self.channel, user_id))
             if found is None:
                 raise LookupError("no number is kept for this person any more")
-            self._known[user_id] = found.address
+            self._remember(user_id, found.address)
         return self._known[user_id]
+
+    def _remember(self, alias: str, number: str) -> None:
+        if len(self._known) >= MEMORY:
+            self._known.clear()  # rare; the table has them all
+        self._known[alias] = number
 
     async def forget(self, alias: str) -> None:
         self._known.pop(alias, None)

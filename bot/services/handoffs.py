@@ -104,10 +104,6 @@ class HandoffDesk:
             return await session.scalar(select(func.count()).select_from(Handoff).where(
                 Handoff.user_id == user_id)) or 0
 
-    async def get(self, handoff_id: int) -> Handoff | None:
-        async with self._sessions() as session:
-            return await session.get(Handoff, handoff_id)
-
     async def request(self, user_id: int, from_screen: str) -> Handoff:
         """Join the queue (or, when the centre is closed, leave a message for the morning).
         Asking twice keeps the first place."""

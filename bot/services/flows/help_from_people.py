@@ -126,8 +126,7 @@ def _before_asking(ctx: Context) -> View:
     return View(
         text=_("The call centre is closed now. It opens on {day} at {time}. You can leave a "
                "message now: an operator will answer here after opening.").format(
-            day=format_day(desk.hours.next_opening(now), ctx.language),
-            time=desk.hours.opening()) + "\n\n" + _(SEEN_BY_OPERATOR),
+            **_next_opening(ctx)) + "\n\n" + _(SEEN_BY_OPERATOR),
         options=[Choice("hand:ask", _("✉️ Leave a message"))], human=False)
 
 
@@ -145,12 +144,9 @@ async def _in_queue_or_chat(ctx: Context, handoff: Handoff) -> View:
                     options=[Choice(f"hand:leave/{handoff.id}", _("❌ End the chat"))],
                     human=False)
     if handoff.status == "callback":
-        now = ctx.services.clock.now()
         text = _("Your request is saved. The call centre opens on {day} at {time}, and an "
                  "operator will answer here. Write your question now, and your phone number "
-                 "if you would like a call back.").format(
-            day=format_day(desk.hours.next_opening(now), ctx.language),
-            time=desk.hours.opening())
+                 "if you would like a call back.").format(**_next_opening(ctx))
     else:
         text = _("You are number {place} in the queue. An operator will write to you here. "
                  "While you wait, write your question in one message.").format(
@@ -158,6 +154,13 @@ async def _in_queue_or_chat(ctx: Context, handoff: Handoff) -> View:
     return View(text=text,
                 options=[Choice(f"hand:leave/{handoff.id}", _("❌ Leave the queue"))],
                 human=False)
+
+
+def _next_opening(ctx: Context) -> dict[str, str]:
+    """When the call centre opens next, for the "closed" screens: {day} and {time}."""
+    hours = ctx.services.handoffs.hours
+    return {"day": format_day(hours.next_opening(ctx.services.clock.now()), ctx.language),
+            "time": hours.opening()}
 
 
 async def _user_id(ctx: Context) -> int | None:

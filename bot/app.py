@@ -24,6 +24,7 @@ from bot.services.content import Content, load_content
 from bot.services.conversation import Conversation
 from bot.services.conversation.context import Services
 from bot.services.conversation.store import ConversationStore
+from bot.services.coordination import Coordination
 from bot.services.enrolment import Enrolments
 from bot.services.explorer.calc import WorkCalendar
 from bot.services.flows import build_registry
@@ -71,7 +72,8 @@ class Core:
             await upgrade_to_head(engine)
         content = load_content(settings.content_dir)
         sessions = session_factory(engine)
-        store = ConversationStore(sessions, settings.memory_state_limit)
+        coordination = Coordination.build(settings)
+        store = ConversationStore(sessions, coordination.scratch)
         # Training takes a moment of CPU; in a thread the event loop stays free meanwhile.
         classifier = await asyncio.to_thread(classifier_for, content)
         clock = clock or Clock()
@@ -84,11 +86,16 @@ class Core:
                             handoffs=HandoffDesk(sessions, clock, WorkingHours.parse(
                                 settings.handoff_hours, WorkCalendar(content.rates))),
                             enrolments=Enrolments(sessions, clock, settings.enrolment_days),
-                            metrics=Metrics())
+                            metrics=Metrics(), coordination=coordination)
         return cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
 
+    @property
+    def coordination(self) -> Coordination:
+        return self.conversation.services.coordination
+
     async def close(self) -> None:
+        await self.coordination.close()
         await self.engine.dispose()
 
 
@@ -115,7 +122,8 @@ class BotApp:
 
             self.telegram = TelegramChannel(
                 self.settings, self.core.conversation,
-                SeenMessages(self.core.sessions, self.core.conversation.services.clock))
+                SeenMessages(self.core.sessions, self.core.conversation.services.clock,
+                             self.core.coordination.seen))
             self.telegram.add_routes(app)
         deliveries: dict[str, Delivery] = {}
         if self.settings.whatsapp_enabled:
@@ -133,7 +141,7 @@ class BotApp:
 
             deliveries[local_web.CHANNEL] = inbox = local_web.LocalInbox()
             local_web.add_routes(app, self.core.conversation, inbox)
-        pacers = build_pacers(self.settings)
+        pacers = build_pacers(self.settings, self.core.coordination)
         if self.settings.staff_console:
             self.console = self._console(deliveries, pacers)
             self.console.add_routes(app)

@@ -107,6 +107,13 @@ class Settings(BaseSettings):
     # People who did not consent are remembered only in memory; this caps how many at once.
     memory_state_limit: int = Field(default=50_000, ge=100)
 
+    # Several instances (README "Deploying"): Redis holds what they must share and nothing
+    # lasting: conversation locks, flood counts, webhook ids seen, the send pace, and where
+    # people who have not consented are (for PRE_CONSENT_HOURS). Empty: one instance, in memory.
+    redis_url: str = ""  # redis://host:6379/0
+    redis_prefix: str = "adilet"  # keys start with this, so one Redis can serve several bots
+    pre_consent_hours: float = Field(default=24, gt=0)
+
     # Hearing reminders (see README "Hearing reminders").
     reminders_enabled: bool = True  # False: this instance answers chats but sends no reminders
     reminder_poll_seconds: float = Field(default=15, gt=0)
@@ -237,6 +244,11 @@ class Settings(BaseSettings):
     @property
     def data_key_list(self) -> list[str]:
         return [key for key in self.data_keys.split(",") if key]
+
+    @property
+    def shared(self) -> bool:
+        """Several instances coordinate through Redis."""
+        return bool(self.redis_url)
 
     @property
     def is_sqlite(self) -> bool:

@@ -191,8 +191,8 @@ class AnnouncementSender:
             try:
                 await self._deliveries[channel].deliver(chat_id, screen)
             except RetryLater as error:
-                (pacer.pause_chat(chat, error.seconds) if error.chat_only
-                 else pacer.pause(error.seconds))
+                await (pacer.pause_chat(chat, error.seconds) if error.chat_only
+                       else pacer.pause(error.seconds))
                 await self._claim(delivery_id, "pending", before="sending")
                 await asyncio.sleep(error.seconds)
                 continue

@@ -211,7 +211,7 @@ class WhatsAppChannel:
         # A person known only by phone number is stored under an alias (bot/channels/addresses.py).
         self.addresses = AddressBook(sessions, clock, CHANNEL)
         self.sender = WhatsAppSender(self.graph, backoff, self.addresses)
-        self.seen = SeenMessages(sessions, clock)
+        self.seen = SeenMessages(sessions, clock, conversation.services.coordination.seen)
         self.delivery = WhatsAppDelivery(self.sender, self.presenter, sessions, clock, {
             "hearing_reminder": settings.whatsapp_template_reminder,
             "hearing_moved": settings.whatsapp_template_moved,

@@ -9,6 +9,7 @@ from bot.services.clock import Clock
 from bot.services.conversation.events import Event
 from bot.services.conversation.screens import Attachment
 from bot.services.conversation.store import Visit
+from bot.services.coordination import Coordination
 from bot.services.i18n import Gettext, gettext_for
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class Services:
     handoffs: HandoffDesk | None = None  # None: no operators answer in the chat
     enrolments: Enrolments | None = None
     metrics: Metrics | None = None  # None: nothing is counted (the content check, tools)
+    coordination: Coordination = field(default_factory=Coordination)  # locks, flood, pace
 
 
 @dataclass

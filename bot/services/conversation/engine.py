@@ -8,18 +8,15 @@ bug in a feature — the person gets a kind answer and a way on, never silence.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import time
-import weakref
 from collections.abc import Callable
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services.conversation.context import CONSENT_VERSION, Context, Services
 from bot.services.conversation.events import Event, EventKind
-from bot.services.conversation.flood import FloodGate
 from bot.services.conversation.registry import Access, Registry, View, split_ref
 from bot.services.conversation.screens import Choice, Screen
 from bot.services.conversation.store import Profile, Visit
@@ -64,29 +61,23 @@ class Conversation:
     def __init__(self, registry: Registry, services: Services) -> None:
         self.registry = registry
         self.services = services
-        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
         self._page_sizes: dict[str, int] = {}
-        per_minute = services.settings.flood_messages_per_minute
-        self._flood = FloodGate(per_minute) if per_minute else None
 
     def set_page_size(self, channel: str, size: int) -> None:
         """Long lists are shown `size` options at a time on this channel (WhatsApp's lists hold
         10 rows, Back / Menu / Person and the two page turns included)."""
         self._page_sizes[channel] = max(1, size)
 
-    def _lock(self, key: tuple[str, str]) -> asyncio.Lock:
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        return lock
+    def _lock(self, channel: str, user_id: str):
+        """One person's events one at a time, whichever instance they reach."""
+        return self.services.coordination.locks.hold(f"{channel}:{user_id}")
 
     async def handle(self, event: Event) -> list[Screen]:
         """Answer one event. One person's events are handled one at a time, in order. Someone
         flooding the bot gets one "slow down" and then no answer for a while (an empty list)."""
         metrics = self.services.metrics
-        verdict = self._flood.verdict((event.channel, event.user_id)) if self._flood else "pass"
+        flood = self.services.coordination.flood
+        verdict = await flood.verdict(f"{event.channel}:{event.user_id}") if flood else "pass"
         if verdict != "pass":
             if metrics:
                 metrics.flood.inc()
@@ -94,7 +85,7 @@ class Conversation:
         if metrics:
             metrics.events.labels(event.channel, event.kind.value).inc()
         started = time.perf_counter()
-        async with self._lock((event.channel, event.user_id)):
+        async with self._lock(event.channel, event.user_id):
             screens = await self._handle(event)
         if metrics:
             metrics.answer_seconds.labels(event.channel).observe(time.perf_counter() - started)
@@ -103,7 +94,7 @@ class Conversation:
     async def redraw(self, channel: str, user_id: str) -> Screen:
         """The screen the person is on, drawn again without changing anything: a channel that
         shows long lists a page at a time, or numbers the options, looks up what was meant."""
-        async with self._lock((channel, user_id)):
+        async with self._lock(channel, user_id):
             event = Event(channel, user_id, EventKind.command, command="redraw")
             try:
                 visit = await self.services.store.load(channel, user_id)
@@ -122,7 +113,7 @@ class Conversation:
         outside (an operator's reply, a chat closed): the screen to send them. It does not count
         as the person writing (WhatsApp's 24-hour window stays as it was)."""
         event = Event(channel, user_id, EventKind.choice, choice=choice)
-        async with self._lock((channel, user_id)):
+        async with self._lock(channel, user_id):
             return (await self._handle(event, touch=False))[-1]
 
     async def _handle(self, event: Event, touch: bool = True) -> list[Screen]:

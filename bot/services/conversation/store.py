@@ -1,21 +1,23 @@
 """Where each person is in the conversation, kept so that it survives restarts.
 
 People who agreed to the notice are kept in the database. Everyone else (a newcomer who has not
-answered yet, or someone who declined) is kept only in this process's memory, in a bounded LRU:
-nothing about them is written anywhere, as the consent notice promises.
+answered yet, or someone who declined) is kept only in memory (`Scratch`): this process's bounded
+LRU, or with several instances Redis, under a key that expires. Nothing about them is written to
+the database, as the consent notice promises.
 """
 
 from __future__ import annotations
 
 import copy
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
 from bot.services.clock import utc_now
+from bot.services.coordination.local import LocalScratch
+from bot.services.coordination.parts import Scratch
 from bot.storage.db import SessionFactory
 from bot.storage.models import Address, ConversationState, User
 
@@ -71,21 +73,41 @@ class Visit:
         return version is not None and version >= current_version
 
 
+def _scratch_key(channel: str, user_id: str) -> str:
+    return f"{channel}:{user_id}"
+
+
+def _unstored(visit: Visit) -> dict[str, Any]:
+    """What is kept of someone not in the database: JSON, so Redis can hold it too."""
+    profile = asdict(visit.profile)
+    for name in ("consent_at", "created_at"):
+        profile[name] = profile[name].isoformat() if profile[name] else None
+    # `stored`: someone asked to agree to a newer notice is kept here until they answer, while
+    # their row waits in the database (to be deleted if they say no).
+    return {"profile": profile, "place": asdict(visit.place), "stored": visit.stored}
+
+
+def _from_unstored(channel: str, user_id: str, kept: dict[str, Any]) -> Visit:
+    profile = dict(kept["profile"])
+    for name in ("consent_at", "created_at"):
+        profile[name] = datetime.fromisoformat(profile[name]) if profile[name] else None
+    return Visit(channel, user_id, Profile(**profile), Place(**kept["place"]),
+                 stored=bool(kept.get("stored")))
+
+
 class ConversationStore:
-    def __init__(self, sessions: SessionFactory, memory_limit: int = 50_000) -> None:
+    def __init__(self, sessions: SessionFactory, scratch: Scratch | None = None) -> None:
         self._sessions = sessions
-        self._memory: OrderedDict[tuple[str, str], Visit] = OrderedDict()
-        self._memory_limit = memory_limit
+        self._scratch = scratch or LocalScratch()
 
     @property
     def sessions(self) -> SessionFactory:
         return self._sessions
 
     async def load(self, channel: str, user_id: str) -> Visit:
-        key = (channel, user_id)
-        if key in self._memory:
-            self._memory.move_to_end(key)
-            return copy.deepcopy(self._memory[key])
+        kept = await self._scratch.get(_scratch_key(channel, user_id))
+        if kept is not None:
+            return _from_unstored(channel, user_id, kept)
         async with self._sessions() as session:
             user = await session.scalar(
                 select(User).where(User.channel == channel, User.channel_user_id == user_id)
@@ -106,11 +128,11 @@ class ConversationStore:
         them): it neither counts as them writing nor clears "unreachable".
         Saving never deletes: someone asked to agree to a newer notice keeps their stored
         answers until they say no (then `forget` runs) or agree (then they are updated)."""
-        key = (visit.channel, visit.user_id)
+        key = _scratch_key(visit.channel, visit.user_id)
         if not visit.consented(consent_version):
-            self._remember(key, visit)
+            await self._scratch.put(key, _unstored(visit))
             return
-        self._memory.pop(key, None)
+        await self._scratch.drop(key)
         now = utc_now()
         async with self._sessions() as session, session.begin():
             user = await session.scalar(
@@ -144,7 +166,7 @@ class ConversationStore:
 
     async def forget(self, channel: str, user_id: str) -> int:
         """Delete everything stored about a person. Returns how many database rows went."""
-        self._memory.pop((channel, user_id), None)
+        await self._scratch.drop(_scratch_key(channel, user_id))
         async with self._sessions() as session, session.begin():
             user_ids = select(User.id).where(
                 User.channel == channel, User.channel_user_id == user_id
@@ -164,9 +186,10 @@ class ConversationStore:
         """The person's id on the channel changed (WhatsApp: a business-scoped id where we had
         their phone number, or a new one): move what is kept to the new id. Nothing happens
         if the new id is already in use."""
-        key = (channel, old_id)
-        if key in self._memory:
-            self._memory[(channel, new_id)] = self._memory.pop(key)
+        kept = await self._scratch.get(_scratch_key(channel, old_id))
+        if kept is not None:
+            await self._scratch.put(_scratch_key(channel, new_id), kept)
+            await self._scratch.drop(_scratch_key(channel, old_id))
         async with self._sessions() as session, session.begin():
             taken = await session.scalar(select(User.id).where(
                 User.channel == channel, User.channel_user_id == new_id))
@@ -176,9 +199,3 @@ class ConversationStore:
                 User.channel == channel, User.channel_user_id == old_id,
             ).values(channel_user_id=new_id))
         return bool(result.rowcount)
-
-    def _remember(self, key: tuple[str, str], visit: Visit) -> None:
-        self._memory[key] = copy.deepcopy(visit)
-        self._memory.move_to_end(key)
-        while len(self._memory) > self._memory_limit:
-            self._memory.popitem(last=False)

@@ -239,9 +239,9 @@ class ReminderDispatcher:
                 message_id = await delivery.deliver(item.chat_id, screen)
             except RetryLater as error:
                 if error.chat_only:
-                    pacer.pause_chat(chat, error.seconds)
+                    await pacer.pause_chat(chat, error.seconds)
                 else:
-                    pacer.pause(error.seconds)
+                    await pacer.pause(error.seconds)
                 await self._release(item.id, attempts - 1, error, hold=error.seconds)
                 attempts -= 1  # the messenger refused before taking it: not a real try
                 await asyncio.sleep(error.seconds)

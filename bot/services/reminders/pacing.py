@@ -3,6 +3,8 @@
 Telegram answers a bot that sends faster with 429 "Too Many Requests" and a `retry_after`; the
 pacer keeps under the limits in the first place, and `pause()` makes every sender wait out a
 `retry_after` that came anyway. It uses the real monotonic clock: limits are about real seconds.
+With several instances, `SharedPacer` (bot/services/coordination/shared.py) keeps the same
+limits for all of them together.
 """
 
 from __future__ import annotations
@@ -35,11 +37,11 @@ class Pacer:
                 self._forget_idle_chats(now)
             return
 
-    def pause(self, seconds: float) -> None:
+    async def pause(self, seconds: float) -> None:
         """Hold every message back for `seconds` (the messenger asked us to slow down)."""
         self._next = max(self._next, time.monotonic() + seconds)
 
-    def pause_chat(self, chat: str, seconds: float) -> None:
+    async def pause_chat(self, chat: str, seconds: float) -> None:
         """Hold messages to one chat back (WhatsApp's pair-rate limit: too many to one person)."""
         self._chat_next[chat] = max(self._chat_next.get(chat, 0.0), time.monotonic() + seconds)
 

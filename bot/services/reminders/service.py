@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.metrics import Metrics
 from bot.services.clock import Clock, utc_now
 from bot.services.conversation import Conversation
+from bot.services.coordination import Coordination
 from bot.services.flows.hearing_text import reminder_view
 from bot.services.hearings.book import HearingBook
 from bot.services.hearings.timing import QuietHours
@@ -63,11 +64,15 @@ class Pacers:
         return self.by_channel.get(channel, self.default)
 
 
-def build_pacers(settings: Settings) -> Pacers:
+def build_pacers(settings: Settings, coordination: Coordination | None = None) -> Pacers:
+    """The limits are per bot and per number, so with several instances the pace is shared."""
+    coordination = coordination or Coordination()
     # WhatsApp counts its own limits: 80 a second per number, about one every 6 s per person.
-    whatsapp = Pacer(settings.whatsapp_rate_per_second, settings.whatsapp_chat_interval_seconds)
-    return Pacers(Pacer(settings.reminder_rate_per_second,
-                        settings.reminder_chat_interval_seconds), {"whatsapp": whatsapp})
+    whatsapp = coordination.pacer("whatsapp", settings.whatsapp_rate_per_second,
+                                  settings.whatsapp_chat_interval_seconds)
+    return Pacers(coordination.pacer("telegram", settings.reminder_rate_per_second,
+                                      settings.reminder_chat_interval_seconds),
+                  {"whatsapp": whatsapp})
 
 
 def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation: Conversation,
@@ -78,7 +83,7 @@ def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation:
                                     lambda ctx: reminder_view(ctx, item, late),
                                     name=f"reminder:{item.kind}")
 
-    pacers = pacers or build_pacers(settings)
+    pacers = pacers or build_pacers(settings, conversation.services.coordination)
     return ReminderDispatcher(
         sessions, deliveries, compose, clock, QuietHours.parse(settings.reminder_quiet_hours),
         pacers.default, dispatch_settings(settings), instance=instance_name(settings),

@@ -12,10 +12,11 @@ import asyncio
 import itertools
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Adilet", "username": "adilet_test_bot"}
 
@@ -74,6 +75,12 @@ class FakeBotAPI:
         self._closing = False
         self._hung = asyncio.Event()
         self.base_url = ""
+        # Webhook mode: where updates are POSTed (nginx in front of the instances, say) once the
+        # bot has called setWebhook; the registered https address itself is only recorded.
+        self.webhook_target = ""
+        self.webhook_secret = ""
+        self.webhook_answers: Counter[int] = Counter()  # HTTP statuses of the POSTs
+        self._client: ClientSession | None = None
 
     # --- the server -------------------------------------------------------------------------
 
@@ -96,6 +103,8 @@ class FakeBotAPI:
             self._changed.notify_all()  # release long polls still waiting
         if self._runner is not None:
             await self._runner.cleanup()
+        if self._client is not None:
+            await self._client.close()
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
@@ -123,6 +132,10 @@ class FakeBotAPI:
 
     async def _api_getMe(self, _params: dict) -> dict:
         return BOT_USER
+
+    async def _api_setWebhook(self, params: dict) -> bool:
+        self.webhook_secret = params.get("secret_token", "")
+        return True
 
     async def _api_getUpdates(self, params: dict) -> list:
         offset = int(params.get("offset") or 0)
@@ -183,10 +196,23 @@ class FakeBotAPI:
     # --- the citizen's side -----------------------------------------------------------------
 
     async def push(self, update: dict[str, Any]) -> None:
+        if self.webhook_target:
+            await self._post_to_webhook(update)
+            return
         async with self._changed:
             update["update_id"] = next(self._update_ids)
             self._updates.append(update)
             self._changed.notify_all()
+
+    async def _post_to_webhook(self, update: dict[str, Any]) -> None:
+        """As Telegram does: one POST per update, the secret in a header."""
+        update["update_id"] = next(self._update_ids)
+        if self._client is None:
+            self._client = ClientSession()
+        async with self._client.post(
+                self.webhook_target, json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret}) as answer:
+            self.webhook_answers[answer.status] += 1
 
     def outputs(self, chat_id: int) -> int:
         return self._outputs.get(chat_id, 0)

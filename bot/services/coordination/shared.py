@@ -19,7 +19,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import LockError, RedisError
 
-from bot.services.coordination.local import LocalLocks
+from bot.services.coordination.local import LocalLocks, LocalScratch
 from bot.services.reminders.pacing import Pacer
 
 log = logging.getLogger(__name__)
@@ -94,12 +94,14 @@ class RedisFlood:
 
 
 class RedisScratch:
-    """Newcomers' places, expiring `hours` after their last message."""
+    """Newcomers' places, expiring `hours` after their last message. While Redis is away they
+    are kept in this instance's memory instead, so one instance alone loses nothing."""
 
     def __init__(self, redis: Redis, prefix: str, hours: float) -> None:
         self._redis = redis
         self._prefix = prefix
         self._seconds = max(1, int(hours * 3600))
+        self._fallback = LocalScratch()
 
     def _name(self, key: str) -> str:
         return f"{self._prefix}:visit:{hashed(key)}"
@@ -108,25 +110,30 @@ class RedisScratch:
         try:
             raw = await self._redis.get(self._name(key))
         except RedisError as error:
-            log.warning("a newcomer's place is unavailable, Redis is away: %s",
-                        type(error).__name__)
-            return None  # they are asked for their language again: a small loss
-        return json.loads(raw) if raw else None
+            _away("a newcomer's place", error)
+            return await self._fallback.get(key)
+        return json.loads(raw) if raw else await self._fallback.get(key)
 
     async def put(self, key: str, value: dict[str, Any]) -> None:
         try:
             await self._redis.set(self._name(key), json.dumps(value, ensure_ascii=False),
                                   ex=self._seconds)
         except RedisError as error:
-            log.warning("a newcomer's place was not kept, Redis is away: %s",
-                        type(error).__name__)
+            _away("a newcomer's place", error)
+            await self._fallback.put(key, value)
+            return
+        await self._fallback.drop(key)
 
     async def drop(self, key: str) -> None:
+        await self._fallback.drop(key)
         try:
             await self._redis.delete(self._name(key))
         except RedisError as error:
-            log.warning("a newcomer's place was not dropped (it expires): %s",
-                        type(error).__name__)
+            _away("a newcomer's place (it expires)", error)
+
+
+def _away(what: str, error: Exception) -> None:
+    log.warning("%s: Redis is away (%s), this instance alone", what, type(error).__name__)
 
 
 class RedisSeenIds:

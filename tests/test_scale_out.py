@@ -1,0 +1,157 @@
+"""Two instances of the bot, as separate processes, behind nginx (deploy/nginx), on one
+PostgreSQL and one Redis: Telegram's webhook reaches them through nginx, people are spread
+across both, and a batch of reminders is claimed by both and sent exactly once.
+
+Needs PostgreSQL (TEST_POSTGRES_URL), redis-server and nginx; `.ci/run` installs and starts
+them. The fake Bot API plays Telegram: it POSTs each update to nginx with the webhook secret."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from aiohttp import ClientSession
+from sqlalchemy import func, insert, select
+
+from bot.app import Core
+from bot.services.clock import utc_now
+from bot.services.conversation.context import CONSENT_VERSION
+from bot.storage.models import Hearing, Reminder, User
+from tests import screens as S
+from tests.conftest import TEST_DATA_KEY, SettingsFactory
+from tests.fakes.telegram import Citizen, FakeBotAPI, agreed_citizen
+from tests.services import (
+    empty_postgres,
+    free_port,
+    instances,
+    needs,
+    nginx_in_front,
+    redis_server,
+)
+
+PEOPLE = 16
+REMINDERS = 60
+RATE = 30  # a second, for the whole bot: Telegram's limit is per bot, not per instance
+SECRET = "scale-out-secret"
+
+
+def instance_env(api: FakeBotAPI, database: str, redis: str, port: int, name: str
+                 ) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE": api.base_url,
+        "TELEGRAM_MODE": "webhook",
+        "TELEGRAM_WEBHOOK_URL": "https://bot.example.kz/telegram/webhook",
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "DATABASE_URL": database, "REDIS_URL": redis, "DATA_KEYS": TEST_DATA_KEY,
+        "HTTP_HOST": "127.0.0.1", "HTTP_PORT": str(port), "INSTANCE_NAME": name,
+        "REMINDER_POLL_SECONDS": "0.3", "REMINDER_BATCH_SIZE": "5",
+        "REMINDER_RATE_PER_SECOND": str(RATE), "REMINDER_CHAT_INTERVAL_SECONDS": "0",
+        "REMINDER_QUIET_HOURS": "off",
+    }
+
+
+async def events_handled(url: str) -> int:
+    """Events this one instance answered, from its own /metrics."""
+    async with ClientSession() as client, client.get(f"{url}/metrics") as answer:
+        exposition = await answer.text()
+    return int(sum(float(value) for value in re.findall(
+        r'^bot_events_total\{[^}]*\} (\S+)$', exposition, re.MULTILINE)))
+
+
+async def seed_due_reminders(core: Core, first_chat: int, count: int) -> list[int]:
+    """`count` consenting people, each with a hearing tomorrow and its "1d" reminder due."""
+    now = utc_now()
+    chats = list(range(first_chat, first_chat + count))
+    async with core.sessions() as session, session.begin():
+        await session.execute(insert(User), [
+            {"channel": "telegram", "channel_user_id": str(chat), "language": "ru",
+             "consent_version": CONSENT_VERSION, "consent_at": now, "created_at": now,
+             "last_seen_at": now} for chat in chats])
+        users = dict((await session.execute(select(User.channel_user_id, User.id).where(
+            User.channel_user_id.in_([str(chat) for chat in chats])))).all())
+        for chat in chats:
+            hearing = Hearing(user_id=users[str(chat)], case_number=f"2-{chat}/2026",
+                              court_id="astana-civil", starts_at=now + timedelta(hours=22),
+                              online=False, room="305", reminders_on=["1d"], status="active",
+                              created_at=now, updated_at=now)
+            session.add(hearing)
+            await session.flush()
+            session.add(Reminder(hearing_id=hearing.id, kind="1d",
+                                 due_at=now - timedelta(minutes=1), status="pending",
+                                 attempts=0, created_at=now))
+    return chats
+
+
+async def test_two_instances_behind_nginx_share_people_and_reminders(
+        bot_api: FakeBotAPI, make_settings: SettingsFactory, tmp_path: Path) -> None:
+    needs("nginx")
+    database = await empty_postgres()
+    ports = [free_port(), free_port()]
+    with redis_server(tmp_path / "redis") as redis_url, \
+            nginx_in_front(tmp_path / "nginx", ports) as front:
+        envs = [instance_env(bot_api, database, redis_url, port, f"instance-{n}")
+                for n, port in enumerate(ports)]
+        async with instances(envs, tmp_path) as urls:
+            bot_api.webhook_target = f"http://127.0.0.1:{front}/telegram/webhook"
+            assert bot_api.webhook_secret == SECRET  # both registered the webhook
+
+            # People talk to the bot through nginx, which spreads them over both instances.
+            # A newcomer's language choice (kept only in Redis before consent) must be known
+            # to whichever instance gets their next message.
+            citizens: list[Citizen] = []
+            for number in range(PEOPLE):
+                language = ("ru", "kk")[number % 2]
+                citizen = await agreed_citizen(bot_api, 8000 + number, language)
+                shown = await citizen.press(S.MENU_BUTTONS[language][2])  # online services
+                assert shown.text == S.GUIDES[language]
+                citizens.append(citizen)
+            handled = [await events_handled(url) for url in urls]
+            assert all(count > 0 for count in handled), handled
+            assert sum(handled) == PEOPLE * 4  # /start, language, consent, one press each
+            assert set(bot_api.webhook_answers) == {200}
+
+            # One person pressing fast: each press answered, in order, one at a time (the
+            # lock is in Redis, so it holds across instances).
+            fast = citizens[0]
+            before = bot_api.outputs(fast.user_id)
+            await asyncio.gather(*(bot_api.push({"message": fast._message(text="/menu")})
+                                   for _ in range(6)))
+            await bot_api.wait_outputs(fast.user_id, before + 6, seconds=20)
+
+            # A batch of reminders, due now: both instances claim parts of it.
+            core = await Core.build(make_settings(database_url=database), migrate=False)
+            try:
+                started = time.monotonic()
+                chats = await seed_due_reminders(core, 9000, REMINDERS)
+                await _wait_until_sent(core, REMINDERS)
+                took = time.monotonic() - started
+                async with core.sessions() as session:
+                    claimers = Counter((await session.execute(
+                        select(Reminder.claimed_by).where(Reminder.status == "sent"))
+                    ).scalars())
+            finally:
+                await core.close()
+            await asyncio.sleep(1)  # anything sent twice would arrive by now
+            per_chat = Counter({chat: len(bot_api.messages(chat)) for chat in chats})
+            assert set(per_chat.values()) == {1}, per_chat  # exactly one message each
+            assert all("🔔" in bot_api.latest(chat).text for chat in chats)
+            assert set(claimers) == {"instance-0", "instance-1"}, claimers
+            # Together within the bot's one limit: 60 at 30 a second take about 2 s; two
+            # instances pacing alone would take 1 s.
+            assert took > (REMINDERS - 1) / RATE * 0.8, took
+
+
+async def _wait_until_sent(core: Core, count: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        async with core.sessions() as session:
+            sent = await session.scalar(select(func.count()).select_from(Reminder).where(
+                Reminder.status == "sent"))
+        if sent >= count:
+            return
+        await asyncio.sleep(0.2)
+    raise TimeoutError(f"only {sent} of {count} reminders were sent")

@@ -7,7 +7,7 @@ LOCALES := bot/locales
 PO     := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
 MO     := $(PO:.po=.mo)
 
-.PHONY: run chat test lint catalogs extract-messages migrate content-check clean
+.PHONY: run chat test test-postgres lint catalogs extract-messages migrate content-check clean bench
 
 run: $(STAMP) $(MO)
 	$(PY) -m bot run
@@ -45,3 +45,10 @@ extract-messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(LOCALES)/*/LC_MESSAGES/*.mo
+
+# The tests about storage again, on PostgreSQL (TEST_POSTGRES_URL; .ci/postgres.sh starts one).
+DATABASE_TESTS := tests/test_storage.py tests/test_consent.py tests/test_hearings_flow.py \
+	tests/test_reminder_delivery.py tests/test_schedule_import.py tests/test_privacy.py \
+	tests/test_staff_console.py tests/test_whatsapp.py tests/test_bad_input_and_faults.py
+test-postgres: $(STAMP) $(MO)
+	TEST_DATABASE=postgres $(PY) -m pytest -p no:cacheprovider $(DATABASE_TESTS)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -13,15 +16,36 @@ from tests.fakes.telegram import FakeBotAPI
 
 SettingsFactory = Callable[..., Settings]
 TEST_DATA_KEY = "q3V0ZXN0LWtleS1mb3ItdGhlLWJvdC1zLXRlc3RzLTE="  # a Fernet key for tests only
+# `TEST_DATABASE=postgres` runs the tests on PostgreSQL (TEST_POSTGRES_URL) instead of SQLite:
+# `make test-postgres` does, for the tests about storage (see the Makefile).
+ON_POSTGRES = os.environ.get("TEST_DATABASE") == "postgres"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if ON_POSTGRES and item.get_closest_marker("sqlite_only"):
+        pytest.skip("about SQLite itself")
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path) -> SettingsFactory:
-    """Settings that ignore any developer's .env, on a fresh SQLite file, on a free port."""
+def database_url(tmp_path: Path) -> str:
+    """A fresh SQLite file, or with TEST_DATABASE=postgres the test database, emptied."""
+    if not ON_POSTGRES:
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    from tests.services import empty_postgres
+
+    # In a thread of its own: this fixture runs outside the test's event loop and must not
+    # touch it.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, empty_postgres()).result()
+
+
+@pytest.fixture
+def make_settings(database_url: str) -> SettingsFactory:
+    """Settings that ignore any developer's .env, on a fresh database, on a free port."""
 
     def factory(**overrides: object) -> Settings:
         values: dict[str, object] = {
-            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+            "database_url": database_url,
             "http_port": 0,
             "telegram_bot_token": "",
             "call_centre_phone": "",

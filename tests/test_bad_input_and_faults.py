@@ -119,6 +119,7 @@ async def test_a_briefly_locked_database_only_delays_the_answer(
     assert (await citizen.press("◀ Назад")).text == S.MENU["ru"]
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock
 async def test_a_database_locked_too_long_gets_try_again_and_recovers(
     bot_api: FakeBotAPI, make_settings
 ) -> None:

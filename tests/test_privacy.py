@@ -128,6 +128,7 @@ SEALED_QUERIES = ("SELECT case_number, room FROM hearings", "SELECT text FROM ha
                   "SELECT data FROM conversation_states", "SELECT hearing FROM enrolments")
 
 
+@pytest.mark.sqlite_only  # reads SQLite's own file
 async def test_personal_fields_are_encrypted_at_rest(make_settings, tmp_path: Path) -> None:
     core = await Core.build(make_settings(), migrate=True, clock=ManualClock(START))
     try:
@@ -151,6 +152,7 @@ def _bot(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
+@pytest.mark.sqlite_only  # reads SQLite's own file
 async def test_keys_rotate_to_a_new_key_and_the_old_one_can_go(
     make_settings, tmp_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiohttp import web
+from redis.exceptions import RedisError
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -213,8 +214,20 @@ class BotApp:
                         Reminder.due_at < now - timedelta(minutes=5))) or 0)
         except SQLAlchemyError:
             metrics.faults.labels("metrics_database").inc()
+        await self._coordination_metrics(metrics)
         return web.Response(body=metrics.exposition(),
                             headers={"Content-Type": metrics_content_type})
+
+    async def _coordination_metrics(self, metrics: Metrics) -> None:
+        coordination = self.core.coordination
+        if coordination.redis is None:
+            return
+        try:
+            await coordination.redis.ping()
+            metrics.redis_up.set(1)
+        except RedisError:
+            metrics.redis_up.set(0)
+        metrics.unshared_events.set(getattr(coordination.locks, "missed", 0))
 
     async def _health(self, _request: web.Request) -> web.Response:
         try:

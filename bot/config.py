@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     redis_url: str = ""  # redis://host:6379/0
     redis_prefix: str = "adilet"  # keys start with this, so one Redis can serve several bots
     pre_consent_hours: float = Field(default=24, gt=0)
+    # nginx's addresses, whose X-Real-IP header is believed (the console's login throttling
+    # counts by address). Loopback when nginx runs on the same machine as the instance.
+    trusted_proxies: str = "127.0.0.1,::1"
 
     # Hearing reminders (see README "Hearing reminders").
     reminders_enabled: bool = True  # False: this instance answers chats but sends no reminders
@@ -244,6 +247,11 @@ class Settings(BaseSettings):
     @property
     def data_key_list(self) -> list[str]:
         return [key for key in self.data_keys.split(",") if key]
+
+    @property
+    def trusted_proxy_set(self) -> frozenset[str]:
+        return frozenset(address.strip() for address in self.trusted_proxies.split(",")
+                         if address.strip())
 
     @property
     def shared(self) -> bool:

@@ -33,5 +33,11 @@ class Metrics:
                                    "ago and not yet sent (read at scrape time)",
                                    registry=self.registry)
 
+        self.redis_up = Gauge("bot_redis_up", "1 when this instance reaches Redis, 0 when not "
+                              "(with REDIS_URL; read at scrape time)", registry=self.registry)
+        self.unshared_events = Gauge("bot_events_without_shared_lock", "Events handled while "
+                                     "Redis was away, under this instance's own lock only",
+                                     registry=self.registry)
+
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession
 
 from bot.app import BotApp
 from bot.config import Settings
@@ -134,7 +135,10 @@ async def test_the_bot_answers_when_redis_is_away(
     try:
         citizen: Citizen = await agreed_citizen(bot_api, 3101)
         shown = await citizen.press(S.MENU_BUTTONS["ru"][2])
+        async with ClientSession() as client, client.get(f"{app.http_url}/metrics") as answer:
+            exposition = await answer.text()
     finally:
         await app.stop()
     assert shown.text == S.GUIDES["ru"]
+    assert "bot_redis_up 0.0" in exposition  # what to alert on (README "What to monitor")
     assert app.core.coordination.locks.missed >= 4  # each event went on without Redis

@@ -58,6 +58,7 @@ async def events_handled(url: str) -> int:
     """Events this one instance answered, from its own /metrics."""
     async with ClientSession() as client, client.get(f"{url}/metrics") as answer:
         exposition = await answer.text()
+    assert "bot_redis_up 1.0" in exposition
     return int(sum(float(value) for value in re.findall(
         r'^bot_events_total\{[^}]*\} (\S+)$', exposition, re.MULTILINE)))
 

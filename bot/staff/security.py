@@ -18,6 +18,7 @@ LOGIN_CSRF_COOKIE = "staff_login_csrf"  # before a session exists: a double-subm
 OPEN_PATHS = (f"{PREFIX}/login", f"{PREFIX}/static/")
 STAFF_KEY = web.AppKey("staff_accounts", StaffAccounts)
 STAFF = web.RequestKey("staff", Staff)
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
@@ -82,11 +83,12 @@ def set_cookie(response: web.StreamResponse, name: str, value: str, secure: bool
                         secure=secure, max_age=max_age)
 
 
-def client_address(request: web.Request) -> str:
-    """The caller's address. Behind nginx the bot listens on loopback only, and nginx sets
-    X-Real-IP; a header from anywhere else is not trusted."""
+def client_address(request: web.Request, proxies: frozenset[str] = LOOPBACK) -> str:
+    """The caller's address. The bot is reached through nginx, which sets X-Real-IP; the
+    header is trusted only from nginx's own address (`TRUSTED_PROXIES`: loopback by default,
+    nginx's address when it runs on another machine)."""
     peer = request.remote or "unknown"
     forwarded = request.headers.get("X-Real-IP")
-    if forwarded and peer in ("127.0.0.1", "::1"):
+    if forwarded and peer in proxies:
         return forwarded.strip()[:64]
     return peer

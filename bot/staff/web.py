@@ -155,7 +155,8 @@ class Console:
         username = str(form.get("username", ""))
         try:
             token, staff = await self.accounts.sign_in(
-                username, str(form.get("password", "")), client_address(request))
+                username, str(form.get("password", "")),
+                client_address(request, self.settings.trusted_proxy_set))
         except Throttled as error:
             await audit.record(self.sessions, None, "login_throttled")
             return await self.login_page(request, _(

@@ -1,0 +1,61 @@
+"""Start-up time: from starting `python -m bot run` to the first answered update.
+
+A citizen's /start waits at the fake Bot API before the process starts; the clock stops when
+the bot's answer arrives. Measured on a new database (the migrations run) and on one that
+exists, several times each; the median is printed.
+
+    .venv/bin/python -m bench.startup [--times 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from bench.load import bot_env, median, start, stop
+from tests.fakes.telegram import Citizen, FakeBotAPI
+
+
+async def first_answer(api: FakeBotAPI, database: str, chat: int) -> float:
+    citizen = Citizen(api, chat)
+    await api.push({"message": citizen._message(text="/start")})
+    started = time.perf_counter()
+    process = await start(["bot", "run"], bot_env(api, database))
+    try:
+        await api.wait_outputs(chat, 1, seconds=120)
+        return time.perf_counter() - started
+    finally:
+        await stop(process)
+
+
+async def run(times: int, folder: Path) -> None:
+    api = FakeBotAPI()
+    await api.start()
+    fresh, existing = [], []
+    try:
+        for n in range(times):
+            database = f"sqlite+aiosqlite:///{folder}/startup-{n}.sqlite3"
+            fresh.append(await first_answer(api, database, 10 * n + 1))
+            existing.append(await first_answer(api, database, 10 * n + 2))
+    finally:
+        await api.stop()
+    print(f"== start-up to the first answered update, median of {times}")
+    print(f"new database (migrations run): {median(fresh):.2f} s "
+          f"(from {min(fresh):.2f} to {max(fresh):.2f})")
+    print(f"existing database:             {median(existing):.2f} s "
+          f"(from {min(existing):.2f} to {max(existing):.2f})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--times", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(run(args.times, Path(folder)))
+
+
+if __name__ == "__main__":
+    main()

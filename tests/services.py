@@ -171,7 +171,8 @@ async def wait_healthy(url: str, process: asyncio.subprocess.Process,
 
 
 @asynccontextmanager
-async def instances(envs: list[dict[str, str]], cwd: Path) -> AsyncIterator[list[str]]:
+async def instances(envs: list[dict[str, str]], cwd: Path
+                    ) -> AsyncIterator[tuple[list[str], list[asyncio.subprocess.Process]]]:
     """Start the instances, wait until each answers /healthz; stop them with SIGTERM. The
     logs of each are checked for tracebacks at the end."""
     processes = [await start_instance(env, cwd) for env in envs]
@@ -180,7 +181,7 @@ async def instances(envs: list[dict[str, str]], cwd: Path) -> AsyncIterator[list
     try:
         for url, process in zip(urls, processes, strict=True):
             await wait_healthy(url, process)
-        yield urls
+        yield urls, processes
     finally:
         for process in processes:
             if process.returncode is None:

@@ -96,7 +96,7 @@ async def test_two_instances_behind_nginx_share_people_and_reminders(
             nginx_in_front(tmp_path / "nginx", ports) as front:
         envs = [instance_env(bot_api, database, redis_url, port, f"instance-{n}")
                 for n, port in enumerate(ports)]
-        async with instances(envs, tmp_path) as urls:
+        async with instances(envs, tmp_path) as (urls, processes):
             bot_api.webhook_target = f"http://127.0.0.1:{front}/telegram/webhook"
             assert bot_api.webhook_secret == SECRET  # both registered the webhook
 
@@ -144,6 +144,16 @@ async def test_two_instances_behind_nginx_share_people_and_reminders(
             # Together within the bot's one limit: 60 at 30 a second take about 2 s; two
             # instances pacing alone would take 1 s.
             assert took > (REMINDERS - 1) / RATE * 0.8, took
+
+            # One instance stops (a restart, a crash): nginx gives its webhooks to the other,
+            # and people are still answered where they were.
+            processes[0].terminate()
+            await processes[0].wait()
+            for citizen in citizens[1:5]:  # on the online-services screen
+                shown = await citizen.press(S.NAV["ru"][0] if citizen.user_id % 2 == 0
+                                            else S.NAV["kk"][0])
+                assert shown.labels[:3] == S.MENU_BUTTONS[("ru", "kk")[citizen.user_id % 2]][:3]
+            assert set(bot_api.webhook_answers) == {200}
 
 
 async def _wait_until_sent(core: Core, count: int, seconds: float = 60) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -22,6 +22,10 @@ from bot.storage.db import SessionFactory
 from bot.storage.models import Address, ConversationState, User
 
 MAX_STACK = 20
+# How stale "last seen" may be before it is written again: a person pressing buttons need not
+# cost a write to their user row each time. WhatsApp's 24-hour window counts from it, so it
+# may only close this much early, never late.
+SEEN_PRECISION = timedelta(minutes=1)
 
 
 @dataclass
@@ -59,6 +63,19 @@ class Place:
 
 
 @dataclass
+class Loaded:
+    """A stored person's rows as they were read, so that saving writes only what changed."""
+
+    row_id: int
+    language: str | None
+    consent_version: int | None
+    consent_at: datetime | None
+    last_seen_at: datetime | None
+    unreachable: bool
+    place: tuple[str, list[str], dict[str, Any]] | None  # None: no conversation row yet
+
+
+@dataclass
 class Visit:
     """Everything known about one person for the duration of one event."""
 
@@ -67,6 +84,7 @@ class Visit:
     profile: Profile = field(default_factory=Profile)
     place: Place = field(default_factory=Place)
     stored: bool = False  # True when the person's row is in the database
+    loaded: Loaded | None = field(default=None, repr=False, compare=False)
 
     def consented(self, current_version: int) -> bool:
         version = self.profile.consent_version
@@ -109,16 +127,24 @@ class ConversationStore:
         if kept is not None:
             return _from_unstored(channel, user_id, kept)
         async with self._sessions() as session:
-            user = await session.scalar(
-                select(User).where(User.channel == channel, User.channel_user_id == user_id)
-            )
-            state = await session.get(ConversationState, user.id) if user else None
-        if user is None:
+            row = (await session.execute(
+                select(User.id, User.language, User.consent_version, User.consent_at,
+                       User.created_at, User.last_seen_at, User.unreachable_since,
+                       ConversationState.screen, ConversationState.stack,
+                       ConversationState.data)
+                .outerjoin(ConversationState, ConversationState.user_id == User.id)
+                .where(User.channel == channel, User.channel_user_id == user_id))).first()
+        if row is None:
             return Visit(channel, user_id)
-        profile = Profile(user.language, user.consent_version, user.consent_at,
-                          created_at=user.created_at)
-        place = Place(state.screen, list(state.stack), dict(state.data)) if state else Place()
-        return Visit(channel, user_id, profile, place, stored=True)
+        (row_id, language, consent_version, consent_at, created_at, last_seen_at, unreachable,
+         screen, stack, data) = row
+        profile = Profile(language, consent_version, consent_at, created_at=created_at)
+        place = Place(screen, list(stack), dict(data)) if screen is not None else Place()
+        loaded = Loaded(row_id, language, consent_version, consent_at, last_seen_at,
+                        unreachable is not None,
+                        (screen, list(stack), copy.deepcopy(data)) if screen is not None
+                        else None)
+        return Visit(channel, user_id, profile, place, stored=True, loaded=loaded)
 
     async def save(self, visit: Visit, consent_version: int,
                    seen_at: datetime | None = None, touch: bool = True) -> None:
@@ -134,6 +160,10 @@ class ConversationStore:
             return
         await self._scratch.drop(key)
         now = utc_now()
+        if visit.stored and visit.loaded is not None and visit.loaded.place is not None:
+            await self._save_changes(visit, visit.loaded, consent_version, seen_at or now,
+                                     touch, now)
+            return
         async with self._sessions() as session, session.begin():
             user = await session.scalar(
                 select(User).where(User.channel == visit.channel,
@@ -163,6 +193,37 @@ class ConversationStore:
             state.updated_at = now
         visit.stored = True
         visit.profile.created_at = visit.profile.created_at or user.created_at
+
+    async def _save_changes(self, visit: Visit, loaded: Loaded, consent_version: int,
+                            seen: datetime, touch: bool, now: datetime) -> None:
+        """Someone already stored: two small UPDATEs, of only what changed (often just the
+        screen), instead of reading the rows again."""
+        profile = visit.profile
+        wanted = {"language": profile.language or "ru",
+                  "consent_version": profile.consent_version or consent_version,
+                  "consent_at": profile.consent_at or loaded.consent_at or now}
+        person = {name: value for name, value in wanted.items()
+                  if value != getattr(loaded, name)}
+        if loaded.last_seen_at is None or (touch and seen - loaded.last_seen_at > SEEN_PRECISION):
+            person["last_seen_at"] = max(loaded.last_seen_at, seen) if loaded.last_seen_at \
+                else seen
+        if touch and loaded.unreachable:
+            person["unreachable_since"] = None  # they wrote, so they have not blocked the bot
+        place = visit.place
+        conversation = {name: value for name, value, before in (
+            ("screen", place.screen, loaded.place[0]),
+            ("stack", list(place.stack), loaded.place[1]),
+            ("data", place.data, loaded.place[2])) if value != before}
+        if not person and not conversation:
+            return
+        async with self._sessions() as session, session.begin():
+            if person:
+                await session.execute(update(User).where(User.id == loaded.row_id)
+                                      .values(**person))
+            if conversation:
+                await session.execute(
+                    update(ConversationState).where(ConversationState.user_id == loaded.row_id)
+                    .values(**conversation, updated_at=now))
 
     async def forget(self, channel: str, user_id: str) -> int:
         """Delete everything stored about a person. Returns how many database rows went."""

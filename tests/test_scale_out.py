@@ -3,7 +3,8 @@ PostgreSQL and one Redis: Telegram's webhook reaches them through nginx, people 
 across both, and a batch of reminders is claimed by both and sent exactly once.
 
 Needs PostgreSQL (TEST_POSTGRES_URL), redis-server and nginx; `.ci/run` installs and starts
-them. The fake Bot API plays Telegram: it POSTs each update to nginx with the webhook secret."""
+them. The fake Bot API plays Telegram: it POSTs each update to nginx with the webhook secret;
+the fake Graph API plays Meta, posting signed WhatsApp webhooks to nginx."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import asyncio
 import re
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from aiohttp import ClientSession
 from sqlalchemy import func, insert, select
 
@@ -24,6 +27,8 @@ from bot.storage.models import Hearing, Reminder, User
 from tests import screens as S
 from tests.conftest import TEST_DATA_KEY, SettingsFactory
 from tests.fakes.telegram import Citizen, FakeBotAPI, agreed_citizen
+from tests.fakes.whatsapp import Citizen as WhatsAppCitizen
+from tests.fakes.whatsapp import FakeGraphAPI
 from tests.services import (
     empty_postgres,
     free_port,
@@ -32,6 +37,7 @@ from tests.services import (
     nginx_in_front,
     redis_server,
 )
+from tests.test_whatsapp import onboard as whatsapp_onboard
 
 PEOPLE = 16
 REMINDERS = 60
@@ -39,9 +45,11 @@ RATE = 30  # a second, for the whole bot: Telegram's limit is per bot, not per i
 SECRET = "scale-out-secret"
 
 
-def instance_env(api: FakeBotAPI, database: str, redis: str, port: int, name: str
-                 ) -> dict[str, str]:
+def instance_env(api: FakeBotAPI, graph: FakeGraphAPI, database: str, redis: str, port: int,
+                 name: str) -> dict[str, str]:
+    whatsapp = graph.settings(whatsapp_chat_interval_seconds=0)
     return {
+        **{setting.upper(): str(value) for setting, value in whatsapp.items()},
         "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE": api.base_url,
         "TELEGRAM_MODE": "webhook",
         "TELEGRAM_WEBHOOK_URL": "https://bot.example.kz/telegram/webhook",
@@ -87,14 +95,38 @@ async def seed_due_reminders(core: Core, first_chat: int, count: int) -> list[in
     return chats
 
 
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraphAPI]:
+    api = FakeGraphAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+async def whatsapp_through_nginx(graph: FakeGraphAPI) -> None:
+    """WhatsApp people onboard through nginx; a message Meta delivers twice at once (to both
+    instances, say) is answered once."""
+    for number in range(4):
+        await whatsapp_onboard(graph, WhatsAppCitizen(f"KZ.9000000000{number:02d}"),
+                               ("ru", "kk")[number % 2])
+    citizen = WhatsAppCitizen("KZ.900000000000")
+    once = await graph.send(citizen, {"type": "text", "text": {"body": "/menu"}})
+    twice = graph.payload(citizen, {"type": "text", "text": {"body": "/menu"}})
+    before = len(graph.messages(citizen.user_id))
+    assert await asyncio.gather(graph.post(twice), graph.post(twice)) == [200, 200]
+    again = await graph.settled(citizen.user_id, before)
+    assert [m.text for m in again] == [m.text for m in once]
+
+
 async def test_two_instances_behind_nginx_share_people_and_reminders(
-        bot_api: FakeBotAPI, make_settings: SettingsFactory, tmp_path: Path) -> None:
+        bot_api: FakeBotAPI, graph: FakeGraphAPI, make_settings: SettingsFactory,
+        tmp_path: Path) -> None:
     needs("nginx")
     database = await empty_postgres()
     ports = [free_port(), free_port()]
     with redis_server(tmp_path / "redis") as redis_url, \
             nginx_in_front(tmp_path / "nginx", ports) as front:
-        envs = [instance_env(bot_api, database, redis_url, port, f"instance-{n}")
+        envs = [instance_env(bot_api, graph, database, redis_url, port, f"instance-{n}")
                 for n, port in enumerate(ports)]
         async with instances(envs, tmp_path) as (urls, processes):
             bot_api.webhook_target = f"http://127.0.0.1:{front}/telegram/webhook"
@@ -110,9 +142,13 @@ async def test_two_instances_behind_nginx_share_people_and_reminders(
                 shown = await citizen.press(S.MENU_BUTTONS[language][2])  # online services
                 assert shown.text == S.GUIDES[language]
                 citizens.append(citizen)
+            graph.bot_url = f"http://127.0.0.1:{front}"
+            await whatsapp_through_nginx(graph)
             handled = [await events_handled(url) for url in urls]
             assert all(count > 0 for count in handled), handled
-            assert sum(handled) == PEOPLE * 4  # /start, language, consent, one press each
+            # Telegram: /start, language, consent, one press each; WhatsApp: 3 each, then
+            # /menu twice (the copy delivered twice counts once).
+            assert sum(handled) == PEOPLE * 4 + 4 * 3 + 2
             assert set(bot_api.webhook_answers) == {200}
 
             # One person pressing fast: each press answered, in order, one at a time (the

@@ -52,3 +52,12 @@ DATABASE_TESTS := tests/test_storage.py tests/test_consent.py tests/test_hearing
 	tests/test_staff_console.py tests/test_whatsapp.py tests/test_bad_input_and_faults.py
 test-postgres: $(STAMP) $(MO)
 	TEST_DATABASE=postgres $(PY) -m pytest -p no:cacheprovider $(DATABASE_TESTS)
+
+# The benchmarks (README "Performance"); with TEST_POSTGRES_URL also on PostgreSQL and two
+# instances. They print their numbers; nothing is compared to a threshold.
+bench: $(STAMP) $(MO)
+	$(PY) -m bench.throughput
+	$(PY) -m bench.startup
+	$(PY) -m bench.memory
+	$(PY) -m bench.reminders
+	if [ -n "$$TEST_POSTGRES_URL" ]; then $(PY) -m bench.reminders_scaled; fi

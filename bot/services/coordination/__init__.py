@@ -17,11 +17,15 @@ each part falls back to what one instance can do alone, and says so in the log a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.services.coordination.local import LocalFlood, LocalLocks, LocalScratch
 from bot.services.coordination.parts import Flood, Locks, Scratch, SeenIds
 from bot.services.reminders.pacing import Pacer
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 __all__ = ["Coordination", "Flood", "Locks", "Scratch", "SeenIds"]
 
@@ -32,7 +36,7 @@ class Coordination:
     flood: Flood | None = None  # None: no flood control
     scratch: Scratch = field(default_factory=LocalScratch)
     seen: SeenIds | None = None  # None: webhook ids are checked in the database
-    redis: object | None = None  # the client, when shared
+    redis: Redis | None = None  # the client, when shared
     prefix: str = ""
 
     @classmethod
@@ -41,6 +45,7 @@ class Coordination:
         if not settings.shared:
             return cls(LocalLocks(), LocalFlood(per_minute) if per_minute else None,
                        LocalScratch(settings.memory_state_limit))
+        # Imported only here: one instance never loads the Redis client.
         from bot.services.coordination.shared import (
             RedisFlood,
             RedisLocks,
@@ -67,4 +72,4 @@ class Coordination:
 
     async def close(self) -> None:
         if self.redis is not None:
-            await self.redis.aclose()  # type: ignore[attr-defined]
+            await self.redis.aclose()

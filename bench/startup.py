@@ -2,7 +2,8 @@
 
 A citizen's /start waits at the fake Bot API before the process starts; the clock stops when
 the bot's answer arrives. Measured on a new database (the migrations run) and on one that
-exists, several times each; the median is printed.
+exists, several times each, and for the bare aiogram echo bot as the floor; the median is
+printed.
 
     .venv/bin/python -m bench.startup [--times 5]
 """
@@ -19,11 +20,14 @@ from bench.load import bot_env, median, start, stop
 from tests.fakes.telegram import Citizen, FakeBotAPI
 
 
-async def first_answer(api: FakeBotAPI, database: str, chat: int) -> float:
+async def first_answer(api: FakeBotAPI, database: str, chat: int,
+                       module: tuple[str, ...] = ("bot", "run")) -> float:
     citizen = Citizen(api, chat)
     await api.push({"message": citizen._message(text="/start")})
     started = time.perf_counter()
-    process = await start(["bot", "run"], bot_env(api, database))
+    env = bot_env(api, database) if module[0] == "bot" else {
+        "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE": api.base_url}
+    process = await start(list(module), env)
     try:
         await api.wait_outputs(chat, 1, seconds=120)
         return time.perf_counter() - started
@@ -34,12 +38,13 @@ async def first_answer(api: FakeBotAPI, database: str, chat: int) -> float:
 async def run(times: int, folder: Path) -> None:
     api = FakeBotAPI()
     await api.start()
-    fresh, existing = [], []
+    fresh, existing, echo = [], [], []
     try:
         for n in range(times):
             database = f"sqlite+aiosqlite:///{folder}/startup-{n}.sqlite3"
             fresh.append(await first_answer(api, database, 10 * n + 1))
             existing.append(await first_answer(api, database, 10 * n + 2))
+            echo.append(await first_answer(api, "", 10 * n + 3, ("bench.echo_bot",)))
     finally:
         await api.stop()
     print(f"== start-up to the first answered update, median of {times}")
@@ -47,6 +52,8 @@ async def run(times: int, folder: Path) -> None:
           f"(from {min(fresh):.2f} to {max(fresh):.2f})")
     print(f"existing database:             {median(existing):.2f} s "
           f"(from {min(existing):.2f} to {max(existing):.2f})")
+    print(f"bare aiogram echo bot:         {median(echo):.2f} s "
+          f"(from {min(echo):.2f} to {max(echo):.2f}): importing aiogram itself")
 
 
 def main() -> None:

@@ -27,13 +27,12 @@ from sqlalchemy import func, select
 
 from bench.load import bot_env, ready, start, stop
 from bench.reminders import busiest_second, seed
-from bench.throughput import empty
 from bot.app import Core
 from bot.config import Settings
 from bot.services.clock import utc_now
 from bot.storage.models import Reminder
 from tests.fakes.telegram import FakeBotAPI
-from tests.services import redis_server
+from tests.services import empty_database, redis_server
 
 
 async def sent_count(core: Core) -> int:
@@ -45,7 +44,7 @@ async def sent_count(core: Core) -> int:
 async def run(due: int, rate: float, instances: int, postgres: str, redis_url: str) -> None:
     api = FakeBotAPI()
     await api.start()
-    await empty(postgres)
+    await empty_database(postgres)
     env = bot_env(api, postgres, REDIS_URL=redis_url, REMINDER_RATE_PER_SECOND=str(rate),
                   REMINDER_QUIET_HOURS="off", REMINDER_POLL_SECONDS="1")
     core = await Core.build(Settings(_env_file=None, database_url=postgres,  # type: ignore[call-arg]

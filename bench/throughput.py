@@ -18,21 +18,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import text
-
 from bench.load import Load, bot_env, drive, ready, start, stop, walk_the_bot, walk_the_echo
-from bot.storage.db import create_engine
 from tests.fakes.telegram import FakeBotAPI
+from tests.services import empty_database
 
 WARM_UP_PEOPLE = 10
-
-
-async def empty(database_url: str) -> None:
-    engine = create_engine(database_url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
 
 
 async def measure(api: FakeBotAPI, module: list[str], env: dict[str, str], walk, people: int,
@@ -54,7 +44,7 @@ async def run(people: int, steps: int, postgres: str, folder: Path) -> None:
             ("bot on SQLite", ["bot", "run"],
              bot_env(api, f"sqlite+aiosqlite:///{folder}/bench.sqlite3"), walk_the_bot)]
     if postgres:
-        await empty(postgres)
+        await empty_database(postgres)
         runs.append(("bot on PostgreSQL", ["bot", "run"], bot_env(api, postgres), walk_the_bot))
     results: dict[str, Load] = {}
     try:

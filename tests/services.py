@@ -51,15 +51,19 @@ def needs_postgres() -> str:
     return POSTGRES_URL
 
 
-async def empty_postgres() -> str:
-    """The test database with nothing in it."""
-    url = needs_postgres()
+async def empty_database(url: str) -> str:
+    """A PostgreSQL database with nothing in it (the benchmarks use it too)."""
     engine = create_engine(url)
     async with engine.begin() as connection:
         await connection.execute(text("DROP SCHEMA public CASCADE"))
         await connection.execute(text("CREATE SCHEMA public"))
     await engine.dispose()
     return url
+
+
+async def empty_postgres() -> str:
+    """The test database with nothing in it."""
+    return await empty_database(needs_postgres())
 
 
 def free_port() -> int:

@@ -15,17 +15,16 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from sqlalchemy import text
 
 from bot.app import Core
 from bot.channels.telegram import TelegramDelivery
 from bot.services.clock import ManualClock
 from bot.services.reminders.service import build_dispatcher
-from bot.storage.db import create_engine
 from tests.conftest import SettingsFactory
 from tests.fakes.telegram import FakeBotAPI
 from tests.hearing_helpers import START, add_hearing, clock_at, local, reminders
 from tests.people import agreed_person
+from tests.services import empty_database
 from tests.test_reminder_delivery import people_with_hearings
 
 URL = os.environ.get("TEST_POSTGRES_URL", "")
@@ -43,20 +42,15 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def empty_database() -> str:
-    engine = create_engine(URL)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-    return URL
+async def emptied() -> str:
+    return await empty_database(URL)
 
 
 @pytest.fixture
-async def cores(empty_database: str, make_settings: SettingsFactory,
+async def cores(emptied: str, make_settings: SettingsFactory,
                 clock: ManualClock) -> AsyncIterator[list[Core]]:
     """Several bot instances, each with its own connection pool, on one database."""
-    settings = make_settings(database_url=empty_database, reminder_rate_per_second=400,
+    settings = make_settings(database_url=emptied, reminder_rate_per_second=400,
                              reminder_chat_interval_seconds=0, reminder_batch_size=20)
     built = [await Core.build(settings, migrate=index == 0, clock=clock)
              for index in range(INSTANCES)]

@@ -227,7 +227,7 @@ class BotApp:
             metrics.redis_up.set(1)
         except RedisError:
             metrics.redis_up.set(0)
-        metrics.unshared_events.set(getattr(coordination.locks, "missed", 0))
+        metrics.unshared_events.set(coordination.locks.missed)
 
     async def _health(self, _request: web.Request) -> web.Response:
         try:

@@ -16,6 +16,8 @@ FLOOD_MAX_PEOPLE = 100_000  # who is tracked at once; the oldest are forgotten f
 
 
 class LocalLocks:
+    missed = 0  # one instance needs no shared lock
+
     def __init__(self) -> None:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary())

@@ -7,6 +7,8 @@ from typing import Any, Protocol
 
 
 class Locks(Protocol):
+    missed: int  # events handled without the shared lock (Redis away); 0 for one instance
+
     def hold(self, key: str) -> AbstractAsyncContextManager[None]:
         """Held while one person's event is handled; their next event waits for it."""
 

@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -22,6 +21,7 @@ from aiohttp import ClientError, ClientSession
 from sqlalchemy import text
 
 from bot.storage.db import create_engine
+from tests.test_run_command import start_bot
 
 NGINX_DIR = Path(__file__).resolve().parent.parent / "deploy" / "nginx"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
@@ -148,14 +148,6 @@ def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 15) ->
     raise TimeoutError(f"nothing listens on port {port}")
 
 
-async def start_instance(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    """`python -m bot run`, as systemd would start it (deploy/systemd/adilet@.service)."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=cwd,
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": os.getcwd(), **env},
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-
-
 async def wait_healthy(url: str, process: asyncio.subprocess.Process,
                        seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
@@ -179,7 +171,8 @@ async def instances(envs: list[dict[str, str]], cwd: Path
                     ) -> AsyncIterator[tuple[list[str], list[asyncio.subprocess.Process]]]:
     """Start the instances, wait until each answers /healthz; stop them with SIGTERM. The
     logs of each are checked for tracebacks at the end."""
-    processes = [await start_instance(env, cwd) for env in envs]
+    # As an operator (or systemd, deploy/systemd/adilet@.service) starts each one.
+    processes = [await start_bot(env, cwd) for env in envs]
     urls = [f"http://127.0.0.1:{env['HTTP_PORT']}" for env in envs]
     logs: list[str] = []
     try:

@@ -24,6 +24,7 @@ from bot.services.clock import Clock
 from bot.services.content import Content, load_content
 from bot.services.conversation import Conversation
 from bot.services.conversation.context import Services
+from bot.services.conversation.places import PlaceCache
 from bot.services.conversation.store import ConversationStore
 from bot.services.coordination import Coordination
 from bot.services.enrolment import Enrolments
@@ -74,7 +75,8 @@ class Core:
         content = load_content(settings.content_dir)
         sessions = session_factory(engine)
         coordination = Coordination.build(settings)
-        store = ConversationStore(sessions, coordination.scratch)
+        store = ConversationStore(sessions, coordination.scratch, coordination.versions,
+                                  PlaceCache(settings.place_cache_people))
         # Training takes a moment of CPU; in a thread the event loop stays free meanwhile.
         classifier = await asyncio.to_thread(classifier_for, content)
         clock = clock or Clock()

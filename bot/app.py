@@ -10,6 +10,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from aiohttp import web
 from redis.exceptions import RedisError
@@ -17,7 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
+from bot.config import Settings, TelegramMode
 from bot.metrics import CONTENT_TYPE as metrics_content_type
 from bot.metrics import Metrics
 from bot.services.clock import Clock
@@ -64,7 +65,7 @@ class Core:
 
     @classmethod
     async def build(cls, settings: Settings, migrate: bool | None = None,
-                    clock: Clock | None = None) -> Core:
+                    clock: Clock | None = None, answer_before_classifier: bool = False) -> Core:
         use_keys(settings.data_key_list)
         if not settings.data_key_list:
             log.warning("DATA_KEYS is not set: personal fields are stored unencrypted "
@@ -77,19 +78,24 @@ class Core:
         coordination = Coordination.build(settings)
         store = ConversationStore(sessions, coordination.scratch, coordination.versions,
                                   PlaceCache(settings.place_cache_people))
-        # Training takes a moment of CPU; in a thread the event loop stays free meanwhile.
-        classifier = await asyncio.to_thread(classifier_for, content)
+        # Training (or reading the kept models) takes a moment of CPU and scikit-learn's import:
+        # in a thread, while the bot already answers; typed text waits for it.
+        classifier = asyncio.ensure_future(asyncio.to_thread(
+            classifier_for, content, Path(settings.classifier_cache_dir)
+            if settings.classifier_cache_dir else None))
         clock = clock or Clock()
         book = HearingBook(sessions, clock, QuietHours.parse(settings.reminder_quiet_hours),
                            settings.hearing_keep_days)
         services = Services(settings=settings, store=store, content=content,
-                            stats=Stats(sessions), classifier=classifier,
+                            stats=Stats(sessions), classifier_coming=classifier,
                             lexicon=Lexicon(content.glossary) if content.glossary else None,
                             hearings=book, clock=clock,
                             handoffs=HandoffDesk(sessions, clock, WorkingHours.parse(
                                 settings.handoff_hours, WorkCalendar(content.rates))),
                             enrolments=Enrolments(sessions, clock, settings.enrolment_days),
                             metrics=Metrics(), coordination=coordination)
+        if not answer_before_classifier:
+            await services.ready_classifier()
         return cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
 
@@ -115,7 +121,11 @@ class BotApp:
         self.http_url = ""
 
     async def start(self, polling_timeout: int = 30) -> None:
-        self.core = await Core.build(self.settings, clock=self.clock)
+        """Start everything. People waiting on Telegram are answered as early as possible:
+        long polling starts before the HTTP server, the console and the reminders, and the
+        classifier comes in the background (start returns once it is there)."""
+        self.core = await Core.build(self.settings, clock=self.clock,
+                                     answer_before_classifier=True)
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_get("/healthz", self._health)
         app.router.add_get("/metrics", self._metrics)
@@ -128,6 +138,8 @@ class BotApp:
                 SeenMessages(self.core.sessions, self.core.conversation.services.clock,
                              self.core.coordination.seen))
             self.telegram.add_routes(app)
+            if self.settings.telegram_mode is not TelegramMode.webhook:
+                await self.telegram.start(polling_timeout=polling_timeout)
         deliveries: dict[str, Delivery] = {}
         if self.settings.whatsapp_enabled:
             from bot.channels.whatsapp import CHANNEL as WHATSAPP
@@ -157,7 +169,8 @@ class BotApp:
         if self.whatsapp is not None:
             await self.whatsapp.start()
         if self.telegram is not None:
-            await self.telegram.start(polling_timeout=polling_timeout)
+            if self.settings.telegram_mode is TelegramMode.webhook:
+                await self.telegram.start(polling_timeout=polling_timeout)
             deliveries["telegram"] = self.telegram.delivery
         if self.settings.reminders_enabled and deliveries:
             core = self.core
@@ -171,6 +184,7 @@ class BotApp:
             self.reminders.start()
         if self.console is not None:
             self.console.background(self.console.sender.run())  # what a stop left unsent
+        await self.core.conversation.services.ready_classifier()
 
     def _console(self, deliveries: dict[str, Delivery], pacers: Pacers):
         from bot.services.announcements import Announcements, AnnouncementSender

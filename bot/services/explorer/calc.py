@@ -13,8 +13,6 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-import holidays
-
 from bot.services.explorer.model import Duty, Rates, Term
 
 TIYN = Decimal("0.01")
@@ -85,6 +83,8 @@ class WorkCalendar:
     @staticmethod
     @lru_cache(maxsize=16)
     def _public_holidays(year: int) -> frozenset[date]:
+        import holidays  # loaded when the first working day is counted, not at the bot's start
+
         return frozenset(holidays.country_holidays("KZ", years=year))
 
     def is_working_day(self, day: date) -> bool:

@@ -140,6 +140,9 @@ class FakeBotAPI:
     async def _api_getUpdates(self, params: dict) -> list:
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + float(params.get("timeout") or 0)
+        # As Telegram does: updates below the offset are confirmed as soon as it is asked for,
+        # not when the long poll returns (a bot stopped meanwhile must not get them again).
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
         async with self._changed:
             while True:
                 pending = [u for u in self._updates if u["update_id"] >= offset]

@@ -62,6 +62,7 @@ class Core:
     conversation: Conversation
     engine: AsyncEngine
     sessions: SessionFactory
+    learning: asyncio.Future[None] | None = None  # the classifier on its way (`learn`)
 
     @classmethod
     async def build(cls, settings: Settings, migrate: bool | None = None,
@@ -78,26 +79,43 @@ class Core:
         coordination = Coordination.build(settings)
         store = ConversationStore(sessions, coordination.scratch, coordination.versions,
                                   PlaceCache(settings.place_cache_people))
-        # Training (or reading the kept models) takes a moment of CPU and scikit-learn's import:
-        # in a thread, while the bot already answers; typed text waits for it.
-        classifier = asyncio.ensure_future(asyncio.to_thread(
-            classifier_for, content, Path(settings.classifier_cache_dir)
-            if settings.classifier_cache_dir else None))
         clock = clock or Clock()
         book = HearingBook(sessions, clock, QuietHours.parse(settings.reminder_quiet_hours),
                            settings.hearing_keep_days)
         services = Services(settings=settings, store=store, content=content,
-                            stats=Stats(sessions), classifier_coming=classifier,
+                            stats=Stats(sessions),
                             lexicon=Lexicon(content.glossary) if content.glossary else None,
                             hearings=book, clock=clock,
                             handoffs=HandoffDesk(sessions, clock, WorkingHours.parse(
                                 settings.handoff_hours, WorkCalendar(content.rates))),
                             enrolments=Enrolments(sessions, clock, settings.enrolment_days),
                             metrics=Metrics(), coordination=coordination)
-        if not answer_before_classifier:
-            await services.ready_classifier()
-        return cls(settings, content, Conversation(build_registry(content), services), engine,
+        services.classifier_coming = asyncio.get_running_loop().create_future()
+        core = cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
+        if not answer_before_classifier:
+            core.learn()
+            await services.ready_classifier()
+        return core
+
+    def learn(self) -> None:
+        """Train the classifier (or read the kept one) in a thread: a moment of CPU and
+        scikit-learn's import. Typed text waits for it; everything else goes on meanwhile."""
+        if self.learning is None:
+            self.learning = asyncio.ensure_future(self._learn())
+
+    async def _learn(self) -> None:
+        coming = self.conversation.services.classifier_coming
+        cache = self.settings.classifier_cache_dir
+        try:
+            classifier = await asyncio.to_thread(classifier_for, self.content,
+                                                 Path(cache) if cache else None)
+        except Exception as error:
+            if coming is not None and not coming.done():
+                coming.set_exception(error)
+            raise
+        if coming is not None and not coming.done():
+            coming.set_result(classifier)
 
     @property
     def coordination(self) -> Coordination:
@@ -184,6 +202,7 @@ class BotApp:
             self.reminders.start()
         if self.console is not None:
             self.console.background(self.console.sender.run())  # what a stop left unsent
+        self.core.learn()  # after the first people waiting are answered, not before
         await self.core.conversation.services.ready_classifier()
 
     def _console(self, deliveries: dict[str, Delivery], pacers: Pacers):

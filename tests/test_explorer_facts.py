@@ -229,3 +229,42 @@ async def test_not_sure_of_the_kind_of_case_leads_to_a_person(core, language) ->
     unsure = next(s for s in shown if s.name == "unsure:court.appeal/ap_kind")
     assert "go:human" in {c.id for c in unsure.all_choices}
     assert any(word in unsure.text for word in ("КоАП", "ӘҚБтК"))
+
+
+# ── What the recheck confirmed, and what it could not ────────────────────────────────────────
+
+
+@pytest.mark.parametrize("source_id", [
+    "labour_159", "labour_160", "appk_136", "appk_168", "lab_gpk_223", "mrp_2026",
+    "lab_duty_labour_old", "gpk_30_jurisdiction",
+])
+def test_sources_reread_on_the_recheck_carry_its_date_and_a_page_that_says_it(source_id) -> None:
+    source = CONTENT.sources[source_id]
+    assert source.checked == date(2026, 12, 2)
+    assert source.confidence in ("H", "M")
+    assert source.url != "https://adilet.zan.kz"  # a page that holds the text, not a front door
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_reasoned_decision_term_is_now_stated_without_a_warning(language) -> None:
+    item = CONTENT.pathways["court.appeal"].outcomes["ap_appeal"].deadlines[1]
+    assert item.source == "lab_gpk_223" and not item.check
+    warning = gettext_for(language)("⚠️ Not confirmed: check this with the court.")
+    assert warning not in writer("court.appeal", "ap_appeal", language).page("deadlines")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_what_nobody_could_confirm_is_not_told_as_fact(language) -> None:
+    warning = gettext_for(language)("⚠️ Not confirmed: check this with the court.")
+    consumer = CONTENT.pathways["consumer"].outcomes["court"]
+    assert consumer.duty.kind != "exempt" and consumer.duty.check
+    assert consumer.where[0].check  # "sue where the seller is" (gov.kz page not re-read)
+    for pathway in CONTENT.pathways.values():
+        for outcome in pathway.outcomes.values():
+            for item in outcome.statements():
+                if item.source == "gpk_145_simplified" and "1 000" in item.text(language):
+                    assert item.check, pathway.id  # the 1 000 МРП threshold, not found
+    injury = whole("damage.traffic", "court_injury", language)
+    assert warning in injury
+    assert "Общий срок исковой давности — 3 года." not in injury
+    assert "Жалпы талап қою мерзімі — 3 жыл." not in injury

@@ -206,7 +206,7 @@ def render_poster(poster: Poster, call_centre: CallCentre) -> bytes:
         room = pdf.h - pdf.b_margin - bottom_height - pdf.get_y() \
             - (caption + 2 * link_size) * LINE - 10
         count = len(poster.links)
-        size = min(100 if count == 1 else 80, room, (pdf.epw - 10 * (count - 1)) / count)
+        size = min(110 if count == 1 else 88, room, (pdf.epw - 10 * (count - 1)) / count)
         page.codes(poster.links, size, caption, link_size)
     pdf.set_y(pdf.h - pdf.b_margin - bottom_height)
     for text, size, bold, gap in bottom:
@@ -231,7 +231,7 @@ def render_slip(code: str, links: Mapping[str, str], valid_until: date,
     kk, ru = gettext_for("kk"), gettext_for("ru")
     page = _Page((105, 148), 8, f"{kk(SLIP_TITLE)} / {ru(SLIP_TITLE)}")
     pdf = page.pdf
-    page.write(f"{kk(BOT_NAME)} · {ru(BOT_NAME)}", 9, bold=True, colour=BLUE, gap=1)
+    page.write(f"{kk(BOT_NAME)} · {ru(BOT_NAME)}", 8, bold=True, colour=BLUE, gap=1)
     page.rule(gap=2)
     page.write(kk(SLIP_TITLE), 13, bold=True, gap=1)
     page.write(ru(SLIP_TITLE), 13, bold=True, gap=3)

@@ -6,6 +6,7 @@ Posters page needs a sign-in; and a poster's WhatsApp text, sent as it is, opens
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import AsyncIterator
@@ -33,11 +34,13 @@ from bot.services.posters import (
 )
 from bot.storage.models import StaffAudit
 from tests import screens as S
+from tests.browser import chromium, needs_browser
 from tests.fakes import whatsapp as wa
 from tests.fakes.telegram import Citizen, FakeBotAPI
 from tests.hearing_helpers import START
 from tests.qr_tools import fonts_of, needs_qr_tools, qr_codes_in, text_of
 from tests.staff_helpers import StaffClient, add_staff
+from tests.test_staff_browser import sign_in, snapshot
 
 CONTENT = load_content(Path(__file__).resolve().parents[1] / "bot" / "content")
 LINKS = DeepLinks("sud_help_bot", "77010000000")
@@ -335,3 +338,45 @@ async def test_the_whatsapp_code_on_a_poster_opens_its_topic(
     assert shown[-1].text.startswith("📘 Участвовать в заседании по видеосвязи")
     shown = await graph.say(regular, "#family-divorce")  # the words deleted: the tag is enough
     assert shown[-1].text.startswith("Развод (расторжение брака)"), shown[-1].text
+
+
+# --- in a real browser ------------------------------------------------------------------------
+
+async def downloaded(download) -> bytes:
+    return await asyncio.to_thread(Path(await download.path()).read_bytes)
+
+
+@needs_browser
+@needs_qr_tools
+async def test_an_operator_finds_a_poster_and_a_slip_in_the_browser(
+    console_bot: BotApp, tmp_path: Path
+) -> None:
+    await add_staff(console_bot)
+    day = (START + timedelta(days=30)).date()
+    async with chromium() as browser:
+        page = await browser.new_page(locale="ru-RU", viewport={"width": 1280, "height": 860},
+                                      accept_downloads=True)
+        await sign_in(page, console_bot)
+        await page.get_by_role("link", name="Плакаты", exact=True).click()
+        await page.get_by_role("heading", name="Плакаты с QR-кодом").wait_for()
+        await page.get_by_role("heading", name="Пути решения").wait_for()
+        assert await page.locator("a.poster-link").count() == 27  # the bot, 15 + 11 topics
+        await snapshot(page, tmp_path, "staff-posters")
+        async with page.expect_download() as started:
+            await page.get_by_role("link", name="Алименты", exact=True).click()
+        download = await started.value
+        assert download.suggested_filename == "poster-family.alimony.pdf"
+        poster = await downloaded(download)
+        assert "https://t.me/adilet_test_bot?start=family-alimony" in qr_codes_in(poster)
+
+        await page.get_by_role("link", name="Записать гражданина").click()
+        await page.get_by_label("Номер дела").fill("2-556/2026")
+        await page.get_by_label("Дата").fill(day.isoformat())
+        await page.get_by_label("Время (время Астаны)").fill("11:00")
+        await page.locator("select[name=court_id]").select_option("astana-civil")
+        await page.get_by_role("button", name="Создать код").click()
+        code = (await page.locator("#enrol-code").inner_text()).replace("-", "")
+        async with page.expect_download() as started:
+            await page.get_by_role("button", name="🖨 Листок с кодом (PDF)").click()
+        slip = await downloaded(await started.value)
+        assert f"https://t.me/adilet_test_bot?start=enrol-{code}" in qr_codes_in(slip)

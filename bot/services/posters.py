@@ -31,7 +31,7 @@ QUIET = 4  # the QR code's blank border, in modules (the standard's minimum)
 INK = (0, 0, 0)
 BLUE = (0, 61, 122)
 GREY = (70, 70, 70)
-TITLE_SIZES = (30, 27, 24, 22)  # points, largest first
+TITLE_SIZES = (36, 30, 27, 24, 22)  # points, largest first
 TOP_ROOM = 95  # mm for the names and lines on a poster, so the codes stay large
 
 BOT_NAME = N_("Justice helper")
@@ -207,6 +207,7 @@ def render_poster(poster: Poster, call_centre: CallCentre) -> bytes:
             - (caption + 2 * link_size) * LINE - 10
         count = len(poster.links)
         size = min(110 if count == 1 else 88, room, (pdf.epw - 10 * (count - 1)) / count)
+        pdf.set_y(pdf.get_y() + (room - size) / 3)  # what is left goes mostly below the codes
         page.codes(poster.links, size, caption, link_size)
     pdf.set_y(pdf.h - pdf.b_margin - bottom_height)
     for text, size, bold, gap in bottom:
@@ -215,7 +216,7 @@ def render_poster(poster: Poster, call_centre: CallCentre) -> bytes:
 
 
 def _title_size(page: _Page, poster: Poster) -> float:
-    """The largest type (30 pt at most) at which both titles and lines leave room for codes
+    """The largest type (36 pt at most) at which both titles and lines leave room for codes
     of a good size: a long name ("Тұрғын үй: жалдау, шығару, …") gets smaller type."""
     for size in TITLE_SIZES:
         height = sum(page.height(poster.titles[code], size, bold=True, gap=2)

@@ -83,6 +83,10 @@ def test_every_pathway_and_guide_has_a_poster_line_in_both_languages() -> None:
     for topic in topics:
         assert topic.helps.kk != topic.helps.ru, topic.id
         assert len(topic.helps.kk) <= 110 and len(topic.helps.ru) <= 110, topic.id
+    bare = topics[0].model_copy(update={"helps": None})
+    assert poster_problems(CONTENT.model_copy(update={"topics": (bare,)})) == [
+        f"topic {bare.id}: no `helps` line for its poster"]
+    assert topic_poster(bare, LINKS).helps == {"kk": bare.title.kk, "ru": bare.title.ru}
 
 
 # --- the printed page, read back ----------------------------------------------------------

@@ -28,6 +28,7 @@ from bot.services.hearings.book import normalise_case_number
 from bot.services.i18n import LANGUAGES, gettext_for
 from bot.services.posters import (
     PDF_MIME,
+    POSTER_KINDS,
     CallCentre,
     bot_poster,
     enrolment_links,
@@ -372,7 +373,7 @@ class Console:
             request, "posters.html", links=links, call_centre=self.call_centre,
             whatsapp_on=self.settings.whatsapp_enabled,
             kinds=[(kind, [(topic.id, topic.title(language)) for topic in topics
-                           if topic.kind == kind]) for kind in ("pathway", "guide")])
+                           if topic.kind == kind]) for kind in POSTER_KINDS])
 
     async def poster(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]

@@ -228,6 +228,21 @@ async def test_an_operator_downloads_a_poster_with_the_username_from_get_me(
         assert (await staff.get(f"/staff/posters/{unknown}.pdf")).status == 404
 
 
+@needs_qr_tools
+async def test_the_telegram_code_on_a_guide_poster_opens_the_guide(
+    console_bot: BotApp, staff: StaffClient, bot_api: FakeBotAPI
+) -> None:
+    answer = await staff.get("/staff/posters/guide.eds.pdf")
+    (link,) = [code for code in qr_codes_in(await answer.read()) if "t.me" in code]
+    argument = parse_qs(urlsplit(link).query)["start"][0]
+    assert argument == "guide-eds"
+    citizen = Citizen(bot_api, 612, "ru")
+    await citizen.say(f"/start {argument}")  # what Telegram sends when the link is opened
+    await citizen.press("Русский")
+    shown = await citizen.press(S.AGREE["ru"])
+    assert shown.text.startswith(f"{S.THANKS['ru']}\n\n📘 Получить ЭЦП\n\n"), shown.text
+
+
 async def test_without_a_messenger_the_page_says_so_plainly(make_settings) -> None:
     app = BotApp(make_settings())  # no Telegram, no WhatsApp: the local chat
     await app.start()

@@ -19,11 +19,8 @@ from datetime import date
 from bot.services.content import Content, Topic
 from bot.services.deep_links import DeepLinks
 from bot.services.enrolment import DEEP_LINK_PREFIX, shown
-from bot.services.explorer.drafts import FONTS, PDF_MIME
+from bot.services.explorer.drafts import FONTS
 from bot.services.i18n import LANGUAGES, N_, gettext_for
-
-__all__ = ["PDF_MIME", "Poster", "bot_poster", "poster_problems", "render_poster",
-           "render_slip", "topic_poster"]
 
 POSTER_KINDS = ("pathway", "guide")  # topics that get a poster (services are in the menu)
 LINE = 0.45  # line height in mm per point of type (about 1.3 × the type size)

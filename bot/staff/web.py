@@ -24,10 +24,10 @@ from bot.services.clock import KAZAKHSTAN_TIME, format_day, to_local
 from bot.services.conversation import Conversation
 from bot.services.deep_links import DeepLinks
 from bot.services.enrolment import normalise_code, shown
+from bot.services.explorer.drafts import PDF_MIME
 from bot.services.hearings.book import normalise_case_number
 from bot.services.i18n import LANGUAGES, gettext_for
 from bot.services.posters import (
-    PDF_MIME,
     POSTER_KINDS,
     CallCentre,
     bot_poster,

@@ -183,7 +183,8 @@ class BotApp:
                           attempts=settings.staff_login_attempts,
                           window_minutes=settings.staff_login_window_minutes),
             Announcements(core.sessions, clock, core.content),
-            AnnouncementSender(core.sessions, core.conversation, deliveries, pacers, clock))
+            AnnouncementSender(core.sessions, core.conversation, deliveries, pacers, clock),
+            bot_username=lambda: self.telegram.username if self.telegram else None)
 
     async def stop(self) -> None:
         if self.reminders is not None:

@@ -25,6 +25,7 @@ from bot.services.conversation.store import Place, Profile, Visit
 from bot.services.explorer.check import PathwayWalker, static_problems
 from bot.services.hearings.check import HearingWalker
 from bot.services.i18n import LANGUAGES, LOCALES_DIR, gettext_for
+from bot.services.posters import poster_problems
 
 MAX_WORDS = 110
 NAV_LABEL_LIMIT = 20  # WhatsApp reply buttons
@@ -194,6 +195,7 @@ async def run_check() -> list[str]:
         core = await Core.build(settings, migrate=True)  # content errors stop here, named
         try:
             problems += static_problems(core.content)
+            problems += poster_problems(core.content)
             result = await walk(core)
             problems += check_screens(result, core.conversation.registry)
         finally:

@@ -150,7 +150,7 @@ def register(registry: Registry) -> None:
         guide = topic_choice(ctx, "guide.sud_kabinet", "📘 ")
         return View(text=_("🙁 If you cannot come:") + "\n\n" + text,
                     options=[*options, *([guide] if guide else []),
-                             Choice("go:human", _("👤 I need help"))], human=False)
+                             Choice("go:human", _("👤 Person"))], human=False)
 
     @registry.action("hcantmore")
     async def cant_come_more(ctx: Context, _argument: str) -> None:

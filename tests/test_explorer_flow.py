@@ -107,7 +107,8 @@ async def test_deadline_dates_and_the_duty_sum_from_what_the_person_types(core: 
     shown = await person.say("25.09.2026")
     assert shown.name == f"plan:{DIVORCE}/court_property/3"
     assert "➡ Последний день: 25 октября 2026 г." in plain(shown.text)
-    assert "чтобы не опоздать, подайте не позже 23 октября 2026 г." in plain(shown.text)  # Sunday and Republic Day
+    # the 25th is a Sunday, the 26th Republic Day
+    assert "чтобы не опоздать, подайте не позже 23 октября 2026 г." in plain(shown.text)
 
     shown = await person.press(f"go:plan:{DIVORCE}/court_property/4")
     assert "Нажмите «Ввести сумму»" in shown.text

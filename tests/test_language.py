@@ -6,7 +6,6 @@ the outcome of a dismissal case as certain, and a Russian bot that changes gende
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 

@@ -4,7 +4,9 @@ For both languages, and for a person who agreed to the notice and one who declin
 every button on every reachable screen and reports: dead ends (no way on, no way to the menu or
 to a person), screens over about 110 words, labels too long for WhatsApp (20 characters for
 buttons, 24 for list rows), screens nobody can reach, untranslated UI strings, and content files
-whose statements lack a source or a date.
+whose statements lack a source or a date; and the wording rules of `wording.py` (Russian words
+in Kazakh, case endings before postpositions, the term list, kk/ru numbers, buttons a text names
+that are not on its screen, look-alike buttons).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import load_settings
+from bot.services import wording
 from bot.services.clock import utc_now
 from bot.services.conversation import Event, EventKind, Screen
 from bot.services.conversation.context import CONSENT_VERSION, Context
@@ -145,6 +148,7 @@ def check_screens(result: WalkResult, registry) -> list[str]:
             if len(label) > OPTION_LABEL_LIMIT:
                 problems.append(f"{where}: option {label!r} over {OPTION_LABEL_LIMIT} chars "
                                 "(add a short label)")
+    problems += wording.screen_problems(result.screens, wording.all_pairs())
     reached = {ref.split(":", 1)[0] for (_w, _l, ref) in result.screens}
     for name in sorted(set(registry.screens) - reached - REACHED_WITHOUT_BUTTON):
         problems.append(f"screen {name!r} cannot be reached by any button")
@@ -194,6 +198,7 @@ async def run_check() -> list[str]:
         core = await Core.build(settings, migrate=True)  # content errors stop here, named
         try:
             problems += static_problems(core.content)
+            problems += wording.pair_problems(wording.all_pairs(), wording.load_terms())
             result = await walk(core)
             problems += check_screens(result, core.conversation.registry)
         finally:

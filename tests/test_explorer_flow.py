@@ -65,7 +65,7 @@ async def test_summary_then_plan_pages_then_start_over(core: Core) -> None:
     shown = await person.press_label("✅ Жоспарымды көрсету")
     assert shown.name == f"plan:{DIVORCE}/registry/1"
     assert shown.text.startswith("АХАЖ арқылы ажырасу — Не істеу керек")
-    assert "📖 egov.kz: «Некені бұзу»" in shown.text and "тексерілді 22.11.2026" in shown.text
+    assert "📖 egov.kz: «Некені бұзу»" in shown.text and "22.11.2026 тексерілді" in shown.text
     shown = await person.press_label("Әрі қарай ➡")
     shown = await person.press_label("Әрі қарай ➡")
     assert "Мемлекеттік баж" in shown.text

@@ -119,3 +119,34 @@ async def test_the_first_screen_offers_help_in_both_languages(core: Core) -> Non
     person = Person(core, "newcomer")
     await person.say("/start")
     assert person.labels[-1] in ("👤 Көмек / Помощь", "👤 Помощь / Көмек")
+
+
+def test_delete_and_stop_reminders_never_share_a_word_in_kazakh() -> None:
+    _ = gettext_for("kk")
+    delete, stop = _("🗑 Delete"), _("🔕 Stop reminders")
+    words = {label: set(re.findall(r"\w+", label.lower())) for label in (delete, stop,
+                                                                       _("🔕 Stop all reminders"))}
+    assert not words[delete] & words[stop] and not words[delete] & words[_("🔕 Stop all reminders")]
+    assert "өшіру" not in " ".join(words[stop] | words[_("🔕 Stop all reminders")])
+    assert "жою" in _("Delete this hearing and its reminders?") or "жоя" in _(
+        "Delete this hearing and its reminders?")
+
+
+def test_russian_source_line_has_no_double_full_stop() -> None:
+    from datetime import date
+
+    from bot.services.clock import format_day
+
+    line = gettext_for("ru")("Source: {source}. Checked: {date}.").format(
+        source="ГПК РК", date=format_day(date(2026, 11, 22), "ru"))
+    assert ".." not in line and line.endswith("г.")
+
+
+async def test_reminder_list_inside_a_sentence_is_lower_case_in_russian(core: Core) -> None:
+    from types import SimpleNamespace
+
+    from bot.services.flows.hearings import _reminder_summary
+
+    ctx = SimpleNamespace(gettext=gettext_for("ru"))
+    hearing = SimpleNamespace(reminders_on=["7d", "1d", "2h"])
+    assert _reminder_summary(ctx, hearing) == "🔔 Напоминания: за 7 дней, за 1 день, за 2 часа."

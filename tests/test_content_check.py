@@ -164,3 +164,30 @@ def test_the_real_texts_pass_the_wording_rules() -> None:
     from bot.services.wording import all_pairs, pair_problems
 
     assert pair_problems(all_pairs(), _terms()) == []
+
+
+def test_questions_ask_one_thing_positively_and_answers_do_not_sound_unsure() -> None:
+    from types import SimpleNamespace
+
+    from bot.services.bilingual import Bilingual
+    from bot.services.wording import question_problems
+
+    def content(kk: str, ru: str, *labels: tuple[str, str]):
+        options = [SimpleNamespace(label=Bilingual(kk=a, ru=b)) for a, b in labels]
+        question = SimpleNamespace(text=Bilingual(kk=kk, ru=ru), options=options)
+        return SimpleNamespace(pathways={"p": SimpleNamespace(questions={"q": question})})
+
+    bad = question_problems(content(
+        "Құқық бұзғаныңызбен келісесіз бе және дәлелдерге дауласпайсыз ба?",
+        "Вы согласны? Вы не спорите с доказательствами?",
+        ("Иә", "Да"), ("Жоқ, сәйкес емес", "Нет, не подходит")))
+    text = "\n".join(bad)
+    assert "content/pathways/p.yaml questions.q.text: kk: a negative question" in text
+    assert "questions.q.text: ru: two questions on one screen" in text
+    assert "questions.q.text: ru: a negative question" in text
+    assert "questions.q.options[1].label: kk: «Жоқ, сәйкес емес» sounds like" in text
+    assert "questions.q.options[1].label: ru:" in text
+    assert question_problems(content(
+        "Құқық бұзғаныңызбен және дәлелдермен келісесіз бе?",
+        "Вы согласны с нарушением и с доказательствами?",
+        ("Иә, келісемін", "Да"), ("Жоқ, бірде-біреуі емес", "Нет, ничего из этого"))) == []

@@ -199,6 +199,7 @@ async def run_check() -> list[str]:
         try:
             problems += static_problems(core.content)
             problems += wording.pair_problems(wording.all_pairs(), wording.load_terms())
+            problems += wording.question_problems(core.content)
             result = await walk(core)
             problems += check_screens(result, core.conversation.registry)
         finally:

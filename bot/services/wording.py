@@ -258,3 +258,34 @@ def _source(name: str, language: str, pairs: list[Pair]) -> str:
     quoted = f"«{name}»"
     places = [pair.where for pair in pairs if quoted in getattr(pair, language)]
     return f" (written in {'; '.join(places[:3])})" if places else ""
+
+
+# Rules on a pathway's questions.
+
+# The words of the "🤷 Not sure / none fits" button: a real answer must not say the same.
+UNSURE_WORDS = {"kk": ("сай емес", "сәйкес емес"), "ru": ("не подходит",)}
+NEGATIVE_QUESTION = {
+    "kk": re.compile(r"\w+(?:май|мей|бай|бей|пай|пей)(?:сыз|сіз)?\s+(?:ма|ме|ба|бе|па|пе)\?"),
+    "ru": re.compile(r"\bне\s+\w+(?:ете|ите|ет|ит)\b[^.?!]*\?", re.IGNORECASE),
+}
+
+
+def question_problems(content) -> list[str]:
+    """One question a screen, no negative questions, answers that cannot be taken for
+    "not sure"."""
+    problems = []
+    for pathway_id, pathway in content.pathways.items():
+        for question_id, question in pathway.questions.items():
+            where = f"content/pathways/{pathway_id}.yaml questions.{question_id}"
+            for language in ("kk", "ru"):
+                text = question.text(language)
+                if text.count("?") > 1:
+                    problems.append(f"{where}.text: {language}: two questions on one screen")
+                if NEGATIVE_QUESTION[language].search(text):
+                    problems.append(f"{where}.text: {language}: a negative question")
+                for number, option in enumerate(question.options):
+                    label = option.label(language).lower()
+                    if any(words in label for words in UNSURE_WORDS[language]):
+                        problems.append(f"{where}.options[{number}].label: {language}: "
+                                        f"«{option.label(language)}» sounds like «🤷 not sure»")
+    return problems

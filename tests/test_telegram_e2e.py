@@ -36,7 +36,7 @@ async def test_first_visit_to_language_switch_in_both_languages(
     assert shown.text.startswith(S.CONSENT_START["ru"])
     assert "не спрашиваю ваше имя" in shown.text
     assert "Кто видит: только этот сервис, а операторы колл-центра" in shown.text
-    assert "365 дн. после вашего последнего сообщения" in shown.text
+    assert "Если вы 365 дней ничего не пишете и впереди нет заседаний" in shown.text
     assert shown.labels == [S.AGREE["ru"], S.DECLINE["ru"], "◀ Назад", "👤 Помощь человека"]
 
     shown = await citizen.press(S.AGREE["ru"])

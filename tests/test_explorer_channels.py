@@ -24,7 +24,7 @@ async def test_divorce_by_deep_link_to_the_draft_on_telegram(
     assert shown.text == "Жұбайыңыз ажырасуға келісе ме?"
     assert shown.labels[:3] == ["Иә, келіседі", "Жоқ, келіспейді", "🤷 Білмеймін / сай емес"]
     await citizen.press("Жоқ, келіспейді")
-    await citizen.press("Жоқ")  # no pregnancy, no baby
+    await citizen.press("Жоқ, екеуі де емес")  # no pregnancy, no baby
     shown = await citizen.press("Жоқ")  # no property to divide
     assert shown.text.startswith("Жауаптарыңыз:")
     shown = await citizen.press("✅ Жоспарымды көрсету")

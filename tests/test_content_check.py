@@ -191,3 +191,15 @@ def test_questions_ask_one_thing_positively_and_answers_do_not_sound_unsure() ->
         "Құқық бұзғаныңызбен және дәлелдермен келісесіз бе?",
         "Вы согласны с нарушением и с доказательствами?",
         ("Иә, келісемін", "Да"), ("Жоқ, бірде-біреуі емес", "Нет, ничего из этого"))) == []
+
+
+def test_an_amount_in_mrp_comes_with_tenge_on_its_screen() -> None:
+    from bot.services.wording import screen_problems
+
+    person = ("go:human", "👤 Адам көмегі")
+    bad = {("agreed", "kk", "plan:x/1"): _screen("1 000 АЕК-ке дейінгі талап", person)}
+    [problem] = screen_problems(bad, [])
+    assert problem == "agreed/kk/plan:x/1: an amount in МРП/АЕК without tenge"
+    good = {("agreed", "kk", "plan:x/1"): _screen(
+        "1 000 АЕК-ке (2026 жылы 4 325 000 ₸) дейінгі талап", person)}
+    assert screen_problems(good, []) == []

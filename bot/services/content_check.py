@@ -119,7 +119,7 @@ async def _look(conversation, visit: Visit) -> Screen:
     return await conversation.render(ctx)
 
 
-def check_screens(result: WalkResult, registry) -> list[str]:
+def check_screens(result: WalkResult, registry, pairs: list | None = None) -> list[str]:
     problems = list(result.problems)
     for (who, language, ref), screen in sorted(result.screens.items()):
         where = f"{who}/{language}/{ref}"
@@ -148,7 +148,8 @@ def check_screens(result: WalkResult, registry) -> list[str]:
             if len(label) > OPTION_LABEL_LIMIT:
                 problems.append(f"{where}: option {label!r} over {OPTION_LABEL_LIMIT} chars "
                                 "(add a short label)")
-    problems += wording.screen_problems(result.screens, wording.all_pairs())
+    problems += wording.screen_problems(result.screens,
+                                        wording.all_pairs() if pairs is None else pairs)
     reached = {ref.split(":", 1)[0] for (_w, _l, ref) in result.screens}
     for name in sorted(set(registry.screens) - reached - REACHED_WITHOUT_BUTTON):
         problems.append(f"screen {name!r} cannot be reached by any button")
@@ -198,10 +199,12 @@ async def run_check() -> list[str]:
         core = await Core.build(settings, migrate=True)  # content errors stop here, named
         try:
             problems += static_problems(core.content)
-            problems += wording.pair_problems(wording.all_pairs(), wording.load_terms())
+            pairs = wording.all_pairs(settings.content_dir)
+            terms = wording.load_terms(settings.content_dir / wording.TERMS_FILE.name)
+            problems += wording.pair_problems(pairs, terms)
             problems += wording.question_problems(core.content)
             result = await walk(core)
-            problems += check_screens(result, core.conversation.registry)
+            problems += check_screens(result, core.conversation.registry, pairs)
         finally:
             await core.close()
     return problems

@@ -4,8 +4,10 @@ Every Kazakh/Russian pair of texts (content YAML and the UI catalogues) is check
 words inside Kazakh, a placeholder or date before a Kazakh postposition without the case it
 governs («{day} дейін» needs `{day_dative}`), a term the term list (`content/terms.yaml`)
 replaces, and numbers that differ between the two languages. Every walked screen is checked for
-a button its text names («…») that is not on that screen, and for two buttons that look the
-same but do different things. A problem names the file and the key (or the screen).
+a button its text names («…») that is not on that screen, an amount in МРП/АЕК without tenge,
+and two buttons that look the same but do different things; every pathway question for one
+question a screen, no negative question, and answers that cannot be taken for "not sure".
+A problem names the file and the key (or the screen, and the file and key its text came from).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ KAZAKH_MONTHS = ("қаңтар", "ақпан", "наурыз", "сәуір", "м
                  "қыркүйек", "қазан", "қараша", "желтоқсан")
 QUOTED = re.compile(r"«([^«»]{1,40})»|“([^“”]{1,40})”")
 NUMBER = re.compile(r"\d+(?:[  ]\d{3})*(?:[.,]\d+)?")
+# An amount in monthly calculation indices: people cannot convert it, so the screen gives tenge.
+MRP_AMOUNT = re.compile(r"\d[\d  ,]*\s*(?:-?ке\s|-?тен\s)?(?:МРП|АЕК)")
 # A pathway's answers are the person's own words («Жоқ»), not commands: they may share words
 # with a command button elsewhere.
 ANSWERS = ("ans:",)
@@ -67,7 +71,7 @@ class Terms:
 
 
 def load_terms(path: Path = TERMS_FILE) -> Terms:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.safe_load((path if path.exists() else TERMS_FILE).read_text(encoding="utf-8"))
     avoid: dict[str, list[tuple[re.Pattern[str], str, str]]] = {}
     for language in ("kk", "ru"):
         avoid[language] = [
@@ -88,7 +92,7 @@ def _form_pattern(form: str) -> re.Pattern[str]:
 
 def content_pairs(folder: Path = CONTENT_DIR) -> Iterator[Pair]:
     for path in sorted(folder.rglob("*.yaml")):
-        if path == TERMS_FILE:
+        if path.name == TERMS_FILE.name and path.parent == folder:
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         yield from _walk(data, str(path.relative_to(folder.parent)), "")
@@ -131,8 +135,8 @@ def catalog_pairs(locales: Path = LOCALES_DIR) -> Iterator[Pair]:
                        other.string)
 
 
-def all_pairs() -> list[Pair]:
-    return [*content_pairs(), *catalog_pairs()]
+def all_pairs(folder: Path = CONTENT_DIR) -> list[Pair]:
+    return [*content_pairs(folder), *catalog_pairs()]
 
 
 # Rules on pairs.
@@ -227,6 +231,8 @@ def screen_problems(screens: dict, pairs: list[Pair]) -> list[str]:
             if _plain_label(name) not in here:
                 problems.append(f"{who}/{language}/{ref}: the text names «{name}», which is "
                                 f"not a button on this screen{_source(name, language, pairs)}")
+        if MRP_AMOUNT.search(screen.text) and "₸" not in screen.text:
+            problems.append(f"{who}/{language}/{ref}: an amount in МРП/АЕК without tenge")
     for (language, _words), by_action in sorted(actions.items()):
         shown = set(by_action.values())
         if len(shown) > 1:

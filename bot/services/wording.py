@@ -25,6 +25,8 @@ from bot.services.content import CONTENT_DIR
 from bot.services.i18n import LOCALES_DIR
 
 TERMS_FILE = CONTENT_DIR / "terms.yaml"
+# Folders of what people type (training for the classifier), not text the bot shows.
+NOT_READ = {"understanding"}
 # Keys whose values are search forms people type, not text anyone reads.
 NOT_SHOWN = {"also", "stems", "examples", "url", "id", "source", "keywords"}
 POSTPOSITION_CASE = {"дейін": "dative", "шейін": "dative", "бастап": "ablative",
@@ -92,7 +94,8 @@ def _form_pattern(form: str) -> re.Pattern[str]:
 
 def content_pairs(folder: Path = CONTENT_DIR) -> Iterator[Pair]:
     for path in sorted(folder.rglob("*.yaml")):
-        if path.name == TERMS_FILE.name and path.parent == folder:
+        if (path.name == TERMS_FILE.name and path.parent == folder) or \
+                path.parent.name in NOT_READ:
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         yield from _walk(data, str(path.relative_to(folder.parent)), "")

@@ -4,7 +4,9 @@ For both languages, and for a person who agreed to the notice and one who declin
 every button on every reachable screen and reports: dead ends (no way on, no way to the menu or
 to a person), screens over about 110 words, labels too long for WhatsApp (20 characters for
 buttons, 24 for list rows), screens nobody can reach, untranslated UI strings, and content files
-whose statements lack a source or a date.
+whose statements lack a source or a date; and the wording rules of `wording.py` (Russian words
+in Kazakh, case endings before postpositions, the term list, kk/ru numbers, buttons a text names
+that are not on its screen, look-alike buttons).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import load_settings
+from bot.services import wording
 from bot.services.clock import utc_now
 from bot.services.conversation import Event, EventKind, Screen
 from bot.services.conversation.context import CONSENT_VERSION, Context
@@ -117,7 +120,7 @@ async def _look(conversation, visit: Visit) -> Screen:
     return await conversation.render(ctx)
 
 
-def check_screens(result: WalkResult, registry) -> list[str]:
+def check_screens(result: WalkResult, registry, pairs: list | None = None) -> list[str]:
     problems = list(result.problems)
     for (who, language, ref), screen in sorted(result.screens.items()):
         where = f"{who}/{language}/{ref}"
@@ -146,6 +149,8 @@ def check_screens(result: WalkResult, registry) -> list[str]:
             if len(label) > OPTION_LABEL_LIMIT:
                 problems.append(f"{where}: option {label!r} over {OPTION_LABEL_LIMIT} chars "
                                 "(add a short label)")
+    problems += wording.screen_problems(result.screens,
+                                        wording.all_pairs() if pairs is None else pairs)
     reached = {ref.split(":", 1)[0] for (_w, _l, ref) in result.screens}
     for name in sorted(set(registry.screens) - reached - REACHED_WITHOUT_BUTTON):
         problems.append(f"screen {name!r} cannot be reached by any button")
@@ -196,8 +201,12 @@ async def run_check() -> list[str]:
         try:
             problems += static_problems(core.content)
             problems += poster_problems(core.content)
+            pairs = wording.all_pairs(settings.content_dir)
+            terms = wording.load_terms(settings.content_dir / wording.TERMS_FILE.name)
+            problems += wording.pair_problems(pairs, terms)
+            problems += wording.question_problems(core.content)
             result = await walk(core)
-            problems += check_screens(result, core.conversation.registry)
+            problems += check_screens(result, core.conversation.registry, pairs)
         finally:
             await core.close()
     return problems

@@ -150,7 +150,7 @@ def register(registry: Registry) -> None:
         guide = topic_choice(ctx, "guide.sud_kabinet", "📘 ")
         return View(text=_("🙁 If you cannot come:") + "\n\n" + text,
                     options=[*options, *([guide] if guide else []),
-                             Choice("go:human", _("👤 I need help"))], human=False)
+                             Choice("go:human", _("👤 Person"))], human=False)
 
     @registry.action("hcantmore")
     async def cant_come_more(ctx: Context, _argument: str) -> None:
@@ -250,5 +250,7 @@ def _reminder_summary(ctx: Context, hearing: Hearing) -> str:
     if not hearing.reminders_on:
         return _("🔕 Reminders are off for this case.")
     names = _reminder_names(ctx)
+    # The names are button labels («За 7 дней»); inside a sentence they start in lower case.
     return _("🔔 Reminders: {which}.").format(
-        which=", ".join(names[kind] for kind in REMINDER_KINDS if kind in hearing.reminders_on))
+        which=", ".join(names[kind][:1].lower() + names[kind][1:]
+                        for kind in REMINDER_KINDS if kind in hearing.reminders_on))

@@ -12,7 +12,13 @@ from bot.services.i18n import LANGUAGES, N_, gettext_for, normalize_language
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 LANGUAGE_PROMPT = N_("Please choose your language.")
+HELP_WORD = N_("Help")
 NEXT_KEY = "next"  # where to go once onboarding is done (a deep link's screen)
+
+
+def _help_in_both(order: list[str]) -> Choice:
+    """Before a language is chosen, help is offered in both («👤 Көмек / Помощь»)."""
+    return Choice("go:human", "👤 " + " / ".join(gettext_for(code)(HELP_WORD) for code in order))
 
 
 def register(registry: Registry) -> None:
@@ -23,9 +29,11 @@ def register(registry: Registry) -> None:
         return View(
             # Both languages at once: the person may not read the one we guessed.
             text="\n".join(gettext_for(code)(LANGUAGE_PROMPT) for code in order),
-            options=[Choice(f"lang:{code}", LANGUAGE_NAMES[code]) for code in order],
+            options=[*(Choice(f"lang:{code}", LANGUAGE_NAMES[code]) for code in order),
+                     *([] if ctx.onboarded else [_help_in_both(order)])],
             back=ctx.onboarded,
             menu=ctx.onboarded,
+            human=ctx.onboarded,
         )
 
     @registry.screen("consent", access=Access.onboarding)

@@ -143,7 +143,7 @@ def test_an_enrolment_slip_holds_the_code_and_its_link() -> None:
                                        whatsapp("K7QP-3MZD #enrol-K7QP3MZD")])
     text = text_of(pdf)
     assert "K7QP-3MZD" in text.replace(" ", "")  # the letters are spaced out for reading
-    assert "16.12.2026 дейін, бір рет жарамды." in text
+    assert "Бір рет қана жарайды. Соңғы күні: 16.12.2026." in text
     assert "Действует до 16.12.2026, один раз." in text
 
 

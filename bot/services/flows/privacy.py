@@ -88,8 +88,8 @@ def register(registry: Registry) -> None:
             ctx.home()
             return
         await ctx.forget_person()
-        ctx.notice(_("Done: your settings, answers, hearings, reminders, copies for relatives and "
-                     "chats with operators are deleted. I keep nothing about you now."))
+        ctx.notice(_("Done: your settings, answers, hearings, reminders and chats with operators "
+                     "are deleted. I keep nothing about you now."))
         ctx.home()
 
 

@@ -234,9 +234,12 @@ async def copy_button(ctx: Context, what: str, argument: str) -> None:
 async def _make(ctx: Context, argument: str, name: str | None) -> None:
     """A new invitation, shown once on `rel_made`."""
     owner = await owner_id(ctx)
+    if owner is None:
+        ctx.go("relatives")  # asks for consent first
+        return
     hearing_id = int(argument) if argument.isdigit() else None
     invitation = await ctx.services.relatives.invite(owner, hearing_id, name) \
-        if owner and (argument == "all" or hearing_id) else None
+        if argument == "all" or hearing_id else None
     if invitation is None:
         raise StaleChoice(argument)
     hearing = await ctx.services.hearings.get(owner, hearing_id) if hearing_id else None

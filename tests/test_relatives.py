@@ -77,9 +77,13 @@ def dispatcher(core: Core, settings: Settings, bot: Bot, clock: ManualClock
                             {"telegram": TelegramDelivery(bot, timeout=1)}, clock)
 
 
-async def import_schedule(core: Core, path: Path, day: str, hhmm: str, room: str = "305"):
+def write_schedule(path: Path, day: str, hhmm: str, room: str) -> None:
     path.write_text(HEADER + f"{CASE},astana-civil,{day},{hhmm},{room},in_person,scheduled\n",
                     encoding="utf-8")
+
+
+async def import_schedule(core: Core, path: Path, day: str, hhmm: str, room: str = "305"):
+    write_schedule(path, day, hhmm, room)
     book = core.conversation.services.hearings
     return await ScheduleImport(core.sessions, book, book.clock).run(
         CsvSchedule(path, core.content.courts))

@@ -29,9 +29,10 @@ from bot.services.hearings.schedule import CsvSchedule, ScheduleImport
 from bot.services.personal_data import export_person
 from bot.services.reminders.dispatcher import ReminderDispatcher
 from bot.services.reminders.service import build_dispatcher
+from bot.staff import audit
 from bot.storage.models import RelativeLink, Reminder, User
 from tests.conftest import SettingsFactory
-from tests.fakes.telegram import Citizen, FakeBotAPI, agreed_citizen
+from tests.fakes.telegram import Citizen, FakeBotAPI, Fault, agreed_citizen
 from tests.hearing_helpers import START, add_hearing, clock_at, local, reminders
 from tests.people import Person, agreed_person, plain
 
@@ -253,6 +254,26 @@ async def test_deleting_the_citizens_data_removes_the_copies_and_links(
         assert await session.scalar(select(User.channel_user_id)) == str(RELATIVE)
     shown = await relative.press_data("go:copies")
     assert shown.text.startswith("👪 Сізге ешкімнің еске салу көшірмесі келмейді.")
+
+
+async def test_a_relative_who_blocked_the_bot_is_marked_and_the_citizen_still_gets_theirs(
+        app: BotApp, fast: Settings, bot: Bot, bot_api: FakeBotAPI, clock: ManualClock) -> None:
+    core = app.core
+    citizen = await agreed_citizen(bot_api, CITIZEN)
+    await _add_on_telegram(citizen)
+    await accept_in_kazakh(bot_api, await invite(citizen))
+    bot_api.faults.append(Fault("sendMessage", 403, chat_id=RELATIVE,
+                                description="Forbidden: bot was blocked by the user"))
+    clock.set(local(2026, 12, 9, 10))
+    report = await dispatcher(core, fast, bot, clock).run_due()
+    assert (report.outcomes["sent"], report.outcomes["blocked"]) == (1, 1)
+    async with core.sessions() as session:
+        unreachable = dict((await session.execute(
+            select(User.channel_user_id, User.unreachable_since))).all())
+    assert unreachable[str(CITIZEN)] is None and unreachable[str(RELATIVE)] is not None
+    # Staff see the undelivered copy under the relative (their language), not the citizen.
+    [row] = await audit.follow_ups(core.sessions)
+    assert (row.status, row.language) == ("blocked", "kk")
 
 
 async def _add_on_telegram(citizen: Citizen) -> None:

@@ -188,7 +188,8 @@ class WhatsAppDelivery:
         reason = f"undelivered: code {report.error_code}"
         async with self.sessions() as session, session.begin():
             row = (await session.execute(  # the person it was for: the owner, or a relative
-                select(Reminder.id, RECIPIENT.label("user_id")).join(Hearing)
+                select(Reminder.id, RECIPIENT.label("user_id")).select_from(Reminder)
+                .join(Hearing, Hearing.id == Reminder.hearing_id)
                 .outerjoin(RelativeLink, RelativeLink.id == Reminder.link_id)
                 .where(Reminder.message_id == report.message_id, Reminder.status == "sent"),
             )).first()

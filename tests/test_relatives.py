@@ -346,6 +346,8 @@ async def test_the_relative_stops_the_copies_from_a_copy_and_my_data_shows_both_
     assert [c["kind"] for c in received["copies"]] == ["7d", "1d", "2h"]
     dumped = json.dumps(theirs, ensure_ascii=False)
     assert "2-1234/2026" not in dumped and "answers" not in json.dumps(theirs["copies_i_get"])
+    # "стоп" typed by a relative with no hearings of their own: the copies they get.
+    assert (await relative.say("стоп")).name == "copies"
     # "🔕 Stop copies" under a copy asks first, then stops.
     [link] = [r.link_id for r in await rows(core) if r.link_id][:1]
     asked = await relative.press(f"rem:copystop/{link}")

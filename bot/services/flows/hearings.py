@@ -210,7 +210,10 @@ def register(registry: Registry) -> None:
         owner = await owner_id(ctx)
         hearings = [h for h in await ctx.services.hearings.upcoming(owner) if h.reminders_on] \
             if owner else []
-        if not hearings:
+        relatives = ctx.services.relatives
+        if not hearings and owner and relatives and await relatives.received(owner):
+            ctx.go("copies")  # a relative's "stop": the copies they get, each with its stop
+        elif not hearings:
             ctx.notice(_("You have no reminders turned on."))
             ctx.home()
         elif len(hearings) == 1:

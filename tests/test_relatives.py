@@ -246,7 +246,7 @@ async def test_deleting_the_citizens_data_removes_the_copies_and_links(
     assert waiting
     await citizen.press_data("go:mydata")
     shown = citizen.screen
-    assert "• родственники, которые получают копии ваших напоминаний (2)" in shown.text
+    assert "• родственники, которые получают копии ваших напоминаний (1)" in shown.text
     await citizen.press("🗑 Удалить мои данные")
     await citizen.press("🗑 Да, удалить")
     assert (await count(core, RelativeLink), await count(core, Reminder)) == (0, 0)

@@ -176,12 +176,14 @@ class RelativeLinks:
         return links[0]
 
     async def counts(self, user_id: int) -> tuple[int, int]:
-        """(links the person gave that are accepted or waiting, links they receive)."""
-        given = await self.given(user_id)
+        """(relatives who get the person's copies, people whose copies they get)."""
+        accepted = RelativeLink.relative_id.is_not(None)
         async with self._sessions() as session:
+            given = await session.scalar(select(func.count()).select_from(RelativeLink).where(
+                RelativeLink.citizen_id == user_id, accepted))
             received = await session.scalar(select(func.count()).select_from(RelativeLink)
-                                            .where(RelativeLink.relative_id == user_id)) or 0
-        return len(given), received
+                                            .where(RelativeLink.relative_id == user_id))
+        return given or 0, received or 0
 
     # --- inside -------------------------------------------------------------------------------
 

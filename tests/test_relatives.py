@@ -19,7 +19,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.app import BotApp, Core
 from bot.channels.telegram import TelegramDelivery
@@ -29,6 +29,7 @@ from bot.services.hearings.schedule import CsvSchedule, ScheduleImport
 from bot.services.personal_data import export_person
 from bot.services.reminders.dispatcher import ReminderDispatcher
 from bot.services.reminders.service import build_dispatcher
+from bot.services.retention import Retention
 from bot.staff import audit
 from bot.storage.models import RelativeLink, Reminder, User
 from tests.conftest import SettingsFactory
@@ -325,6 +326,26 @@ async def test_a_date_the_citizen_changes_reaches_the_relative_only(core: Core) 
     assert not any(kind == "moved" and not copy for kind, copy, _due in pending)
     assert ("1d", True, local(2026, 12, 16, 11)) in pending
     assert ("1d", False, local(2026, 12, 16, 11)) in pending
+    # Deleting the hearing deletes its copies, and the link made for it alone.
+    await citizen.press(f"hdel:{hearing}")
+    assert (await count(core, Reminder), await count(core, RelativeLink)) == (0, 0)
+
+
+async def test_a_silent_relative_is_kept_while_copies_may_come_and_unused_codes_expire(
+        core: Core, clock: ManualClock) -> None:
+    citizen = await agreed_person(core, "ru", "c1")
+    await add_hearing(citizen, day="2027-12-10")
+    await core_accept(core, await core_invite(citizen))
+    await core_invite(citizen)  # never opened
+    async with core.sessions() as session, session.begin():  # both silent for over a year
+        await session.execute(update(User).values(last_seen_at=START))
+    clock.set(START + timedelta(days=366))
+    retention = Retention(handoff_days=90, inactive_user_days=365)
+    removed = await retention.forget_expired(core.sessions, clock)
+    assert removed["people"] == 0  # the citizen has a hearing to come, so copies may come
+    async with core.sessions() as session:
+        links = list(await session.scalars(select(RelativeLink)))
+    assert [link.relative_id is not None for link in links] == [True]  # the unused code went
 
 
 async def test_the_relative_stops_the_copies_from_a_copy_and_my_data_shows_both_sides(

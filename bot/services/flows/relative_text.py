@@ -36,8 +36,8 @@ def copy_view(ctx: Context, item: DueReminder, late: bool) -> View:
                              now=format_moment(hearing.starts_at, ctx.language)))
     else:
         parts.append(_("👪 A copy for you: a reminder of a court hearing."))
-    if item.relative_name:
-        parts[-1] += "\n" + _("👤 Whose: «{name}»").format(name=item.relative_name)
+    if item.link_name:
+        parts[-1] += "\n" + _("👤 Whose: «{name}»").format(name=item.link_name)
     if item.kind != "cancelled":
         parts.append(describe(ctx, hearing))
     parts.append(_("Your relative asked me to send you copies. You can stop them here."))

@@ -69,10 +69,10 @@ class DueReminder:
     language: str
     unreachable: bool
     # Who it goes to: the hearing's owner, or for a copy (`link_id` set) their relative, who
-    # knows the owner only by the name the owner gave the link (`relative_name`, may be None).
+    # knows the owner only by the name the owner gave the link (`link_name`, or None).
     recipient_id: int = 0
     link_id: int | None = None
-    relative_name: str | None = None
+    link_name: str | None = None
 
     @property
     def is_copy(self) -> bool:

@@ -29,6 +29,7 @@ from bot.services.explorer.check import PathwayWalker, static_problems
 from bot.services.hearings.check import HearingWalker
 from bot.services.i18n import LANGUAGES, LOCALES_DIR, gettext_for
 from bot.services.posters import poster_problems
+from bot.services.relatives_check import RelativeWalker
 
 MAX_WORDS = 110
 NAV_LABEL_LIMIT = 20  # WhatsApp reply buttons
@@ -39,12 +40,14 @@ LONG_SCREENS = {"share"}
 LONG_SCREEN_CHARS = 4000
 # Screens a person meets only when the conversation sends them there (not by a button):
 # `suggest` answers typed text the classifier was not sure about.
-# `human_done` comes when an operator closes a chat, `enrol` from a call centre's code.
-REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest", "human_done", "enrol"}
+# `human_done` comes when an operator closes a chat, `enrol` from a call centre's code,
+# `rel` from a relative's invitation.
+REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest", "human_done", "enrol", "rel"}
 # They are walked from here (an unknown code shows the "not valid" screen).
-EXTRA_STARTS = ("human_done:1", "enrol:AAAABBBB")
-# A reminder's "👤 I need help" leads to a person too (it answers below the reminder).
-REMINDER_HELP = "rem:help/"
+EXTRA_STARTS = ("human_done:1", "enrol:AAAABBBB", "rel:AAAABBBBCCCC")
+# A reminder's "👤 Person" leads to a person too (it answers below the reminder), and so
+# does a relative's copy's.
+REMINDER_HELP = ("rem:help/", "rem:copyhelp/")
 # Who walks the screens, and where each starts: a newcomer who has no language yet, one who
 # chose it but has not answered the notice, one who agreed and one who declined.
 PEOPLE = {"new": "language", "pending": "consent", "agreed": "menu", "declined": "menu"}
@@ -73,6 +76,10 @@ async def walk(core) -> WalkResult:
     await hearings.walk()
     result.screens.update(hearings.screens)
     result.problems += hearings.problems
+    relatives = RelativeWalker(core)
+    await relatives.walk()
+    result.screens.update(relatives.screens)
+    result.problems += relatives.problems
     return result
 
 

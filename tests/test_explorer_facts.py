@@ -137,7 +137,7 @@ def test_the_commission_month_runs_from_the_day_the_order_was_handed_over() -> N
     # the copy handed over on 31 January 2026: one month ends on 28 February (a Saturday)
     text = whole("labour.dismissal", "dis_to_commission", "ru", date(2026, 1, 31))
     assert "Последний день: 28 февраля 2026 г." in text
-    assert "надёжнее подать до 27 февраля 2026 г." in text
+    assert "подайте не позже 27 февраля 2026 г." in text  # the safe working day before
 
 
 # ── 4. Civil servants, military and law-enforcement staff: no commission ─────────────────────

@@ -165,7 +165,7 @@ async def test_a_relative_gets_the_reminders_and_the_moved_date_until_the_citize
                            "👤 Кімнің отырысы: «мама»")
     assert "ертең, 2026 ж. 10 желтоқсан, 10:00" in text and "Іс № 2-7/2026" in text
     # The relative's own buttons, never the citizen's ("I'll be there", "I can't come").
-    assert copy.labels[:2] == ["🔕 Көшірмелерді тоқтату", "👤 Көмек керек"]
+    assert copy.labels[:2] == ["🔕 Көшірмелерді тоқтату", "👤 Адам көмегі"]
 
     # The court moves the hearing: both are told, each in their language, and both sets of
     # reminders move.
@@ -228,7 +228,7 @@ async def test_deleting_the_relatives_data_removes_their_side(
     shown = await relative.press_data("go:mydata")
     assert "• сізге келетін туыс еске салуларының көшірмелері (1)" in shown.text
     await relative.press("🗑 Деректерімді өшіру")
-    await relative.press("🗑 Иә, өшірілсін")
+    await relative.press("🗑 Иә, жойылсын")
     assert await count(core, RelativeLink) == 0
     left = await rows(core)
     assert [r.kind for r in left if r.link_id] == []

@@ -391,7 +391,7 @@ async def test_an_operator_finds_a_poster_and_a_slip_in_the_browser(
         await page.get_by_role("link", name="Записать гражданина").click()
         await page.get_by_label("Номер дела").fill("2-556/2026")
         await page.get_by_label("Дата").fill(day.isoformat())
-        await page.get_by_label("Время (время Астаны)").fill("11:00")
+        await page.get_by_label("Время (время Казахстана)").fill("11:00")
         await page.locator("select[name=court_id]").select_option("astana-civil")
         await page.get_by_role("button", name="Создать код").click()
         code = (await page.locator("#enrol-code").inner_text()).replace("-", "")

@@ -30,6 +30,7 @@ from aiogram.methods import (
     GetUpdates,
     SendDocument,
     SendMessage,
+    SendVoice,
     SetWebhook,
 )
 from aiogram.methods.base import Response
@@ -71,7 +72,8 @@ COMMANDS = (
 # and each is built again (milliseconds each, found by profiling the throughput benchmark).
 # Holding them here keeps them built.
 _RESPONSE_MODELS = tuple(Response[method.__returning__] for method in (
-    SendMessage, EditMessageText, AnswerCallbackQuery, SendDocument, GetUpdates, SetWebhook))
+    SendMessage, EditMessageText, AnswerCallbackQuery, SendDocument, SendVoice, GetUpdates,
+    SetWebhook))
 
 
 class TelegramPresenter:
@@ -94,6 +96,7 @@ class TelegramPresenter:
             await _patiently(lambda screen=screen: bot.send_message(
                 chat_id, _fit(screen.full_text()), reply_markup=self.keyboard(screen)))
             await self._send_attachments(bot, chat_id, screen)
+            await send_voice(bot, chat_id, screen)
 
     async def replace(self, bot: Bot, message: Message | None, chat_id: int,
                       screens: list[Screen]) -> None:
@@ -114,6 +117,8 @@ class TelegramPresenter:
                 edited = "not modified" in str(error).lower()
         if not edited:
             await self.send(bot, chat_id, [first])
+        else:
+            await send_voice(bot, chat_id, first)  # 🔊 pressed: the voice below the screen
         await self.send(bot, chat_id, rest)
 
     @staticmethod
@@ -122,6 +127,20 @@ class TelegramPresenter:
             file = BufferedInputFile(attachment.content, filename=attachment.filename)
             await _patiently(lambda file=file, attachment=attachment: bot.send_document(
                 chat_id, file, caption=attachment.caption or None))
+
+
+async def send_voice(bot: Bot, chat_id: int, screen: Screen, seconds: float | None = None
+                     ) -> None:
+    """The screen read aloud, as a voice message below it (OGG/Opus, as sendVoice wants). A
+    voice that does not go is logged, never a reason to fail what was already sent."""
+    if screen.voice is None:
+        return
+    file = BufferedInputFile(screen.voice.content, filename=screen.voice.filename)
+    try:
+        await _patiently(lambda: bot.send_voice(
+            chat_id, file, request_timeout=int(seconds) if seconds else None))
+    except TelegramAPIError as error:
+        log.warning("a voice message was not delivered: %s", type(error).__name__)
 
 
 async def _patiently(call: Callable[[], Awaitable[Any]]) -> Any:
@@ -175,6 +194,7 @@ class TelegramDelivery:
             raise Refused(type(error).__name__) from None
         except TelegramAPIError as error:
             raise Refused(type(error).__name__) from None
+        await send_voice(self.bot, int(chat_id), screen, self.timeout)
 
 
 def _once(seen: SeenMessages):

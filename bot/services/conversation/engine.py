@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.services.conversation.context import CONSENT_VERSION, Context, Services
 from bot.services.conversation.events import Event, EventKind
 from bot.services.conversation.registry import Access, Registry, View, split_ref
-from bot.services.conversation.screens import Choice, Screen
+from bot.services.conversation.screens import LISTEN, Choice, Screen
 from bot.services.conversation.store import Profile, Visit
 from bot.services.i18n import N_, gettext_for, normalize_language
 
@@ -137,7 +137,19 @@ class Conversation:
         except SQLAlchemyError as error:
             log.warning("could not save a conversation: %s", type(error).__name__)
             return [self._fallback_screen(event, BUSY_NOTICE, ctx.language)]
-        return [screen]
+        return [await self._read_aloud(ctx, screen)]
+
+    async def _read_aloud(self, ctx: Context, screen: Screen) -> Screen:
+        """The screen with its voice, for someone who pressed 🔊 Listen or reads every screen
+        aloud (bot/services/speech/)."""
+        if not (ctx.listen or ctx.reads_aloud):
+            return screen
+        speech = self.services.speech
+        if speech is None:
+            from bot.services.speech import Speech  # here: speech draws on screens.py
+
+            speech = self.services.speech = Speech.off()
+        return await speech.voiced(screen, asked=ctx.listen)
 
     async def _dispatch(self, ctx: Context) -> None:
         event = ctx.event
@@ -219,9 +231,12 @@ class Conversation:
         visit = Visit(channel, user_id, Profile(language=language))
         ctx = Context(Event(channel, user_id, EventKind.command, command=name), visit,
                       self.services)
-        return self._to_screen(ctx, name, write(ctx))
+        # 🔊 would read the screen the person is on, not this message; those who read every
+        # screen aloud get this one as voice from the dispatcher. It names their case: personal.
+        return self._to_screen(ctx, name, write(ctx), listen=False, personal=True)
 
-    def _to_screen(self, ctx: Context, ref: str, view: View) -> Screen:
+    def _to_screen(self, ctx: Context, ref: str, view: View, listen: bool = True,
+                   personal: bool = False) -> Screen:
         _ = ctx.gettext
         options = list(view.options)
         page_size = self._page_sizes.get(ctx.event.channel, PAGE_SIZE)
@@ -234,6 +249,8 @@ class Conversation:
             nav.append(Choice("menu", _("🏠 Menu")))
         if view.human:
             nav.append(Choice("go:human", _("👤 Person")))
+        if listen:
+            nav.append(Choice(LISTEN, _("🔊 Listen")))
         return Screen(
             name=ref,
             language=ctx.language,
@@ -244,6 +261,7 @@ class Conversation:
             attachments=tuple(ctx.attachments),
             columns=view.columns,
             template=view.template,
+            personal=personal or self.registry.shows_personal(ctx, ref, view),
         )
 
     def _page(self, ctx: Context, options: list[Choice], size: int) -> list[Choice]:

@@ -16,9 +16,10 @@ Why a row goes claimed → sending → sent, each step committed:
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -68,6 +69,7 @@ class DueReminder:
     chat_id: str
     language: str
     unreachable: bool
+    read_aloud: bool = False  # the person chose to hear every screen: the reminder as voice too
 
 
 @dataclass
@@ -80,7 +82,8 @@ class DispatchReport:
         return self.outcomes["sent"]
 
 
-Composer = Callable[[DueReminder, bool], Screen]  # (reminder, late) → the message
+# (reminder, late) → the message, or an awaitable of it (when it is read aloud as well)
+Composer = Callable[[DueReminder, bool], Screen | Awaitable[Screen]]
 
 
 class ReminderDispatcher:
@@ -145,15 +148,16 @@ class ReminderDispatcher:
                 status="claimed", claimed_by=self.instance, lease_until=now + self.settings.lease))
             rows = await session.execute(
                 select(Reminder, Hearing, User.channel, User.channel_user_id, User.language,
-                       User.unreachable_since)
+                       User.unreachable_since, User.read_aloud)
                 .join(Hearing, Hearing.id == Reminder.hearing_id)
                 .join(User, User.id == Hearing.user_id)
                 .where(Reminder.id.in_(ids))
                 .order_by(Reminder.due_at))
             return [DueReminder(reminder.id, reminder.kind, reminder.due_at, reminder.attempts,
                                 reminder.detail, hearing, channel, chat_id, language,
-                                unreachable is not None)
-                    for reminder, hearing, channel, chat_id, language, unreachable in rows]
+                                unreachable is not None, bool(read_aloud))
+                    for reminder, hearing, channel, chat_id, language, unreachable, read_aloud
+                    in rows]
 
     # --- one reminder -------------------------------------------------------------------------
 
@@ -177,7 +181,10 @@ class ReminderDispatcher:
         if late and item.kind in REMINDER_KINDS and item.kind != LAST_REMINDER \
                 and self._quiet.contains(now):
             return await self._wait_for_morning(item, now)
-        return await self._send(item, self._compose(item, late))
+        screen = self._compose(item, late)
+        if inspect.isawaitable(screen):
+            screen = await screen
+        return await self._send(item, screen)
 
     async def _verdict(self, item: DueReminder, now: datetime) -> str | None:
         """Why a claimed reminder should not be sent at all, or None to send it."""

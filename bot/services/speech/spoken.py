@@ -111,6 +111,7 @@ class Speaker:
         for pattern, replacement in self.rules():
             text = pattern.sub(replacement, text)
         text = self._abbreviations(text)
+        text = re.sub(r"\s*[–—]\s*", " — ", text)  # a range or a dash: a pause
         text = re.sub(NUMBER, lambda m: self.cardinal(as_number(m[0]), self._after(m)), text)
         text = re.sub(r"\s+([.,!?;:])", r"\1", text)
         return re.sub(r"\s{2,}", " ", text).strip()

@@ -45,7 +45,12 @@ RUSSIAN = [
     ("2 % от суммы", "два процента от суммы"),
     ("5 %", "пять процентов"),
     ("2,5 %", "две целых пять десятых процента"),
-    ("не более 10 000 МРП", "не более десять тысяч месячных расчётных показателей"),
+    ("не более 10 000 МРП", "не более десяти тысяч месячных расчётных показателей"),
+    ("в течение 15 рабочих дней", "в течение пятнадцати рабочих дней"),
+    ("до 5 %", "до пяти процентов"),
+    ("Проверено 1 декабря 2026 г.\nГПК РК", "Проверено первое декабря две тысячи двадцать "
+                                           "шестого года. Гражданский процессуальный кодекс "
+                                           "Республики Казахстан"),
     ("1 МРП", "один месячный расчётный показатель"),
     ("3 МРП", "три месячных расчётных показателя"),
     ("10 декабря 2026 г., 10:00", "десятое декабря две тысячи двадцать шестого года, "
@@ -175,12 +180,16 @@ async def test_a_screen_becomes_an_ogg_opus_voice_of_plausible_length(
     assert 0.25 * words < found["seconds"] < 0.8 * words, (words, found)
 
 
-async def test_ffmpeg_encodes_when_opusenc_is_missing(tmp_path) -> None:
+@pytest.mark.parametrize("encoder", ["opusenc", "ffmpeg"])
+async def test_either_encoder_makes_ogg_opus(encoder: str) -> None:
     tools = needs_speech()
-    if not tools.ffmpeg:
-        pytest.skip("ffmpeg not installed")
-    ogg = await Synthesiser(Tools(tools.espeak, None, tools.ffmpeg)).ogg_opus("Сәлем", "kk")
-    assert probe(ogg)["codec"] == "opus"
+    if getattr(tools, encoder) is None:
+        pytest.skip(f"{encoder} not installed")
+    only = Tools(tools.espeak, tools.opusenc if encoder == "opusenc" else None,
+                 tools.ffmpeg if encoder == "ffmpeg" else None)
+    ogg = await Synthesiser(only).ogg_opus("Сәлем, бұл сынақ.", "kk")
+    found = probe(ogg)
+    assert (found["container"], found["codec"]) == ("ogg", "opus") and found["seconds"] > 0.5
 
 
 # --- the cache ---------------------------------------------------------------------------------

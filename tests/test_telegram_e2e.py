@@ -30,7 +30,7 @@ async def test_first_visit_to_language_switch_in_both_languages(
 
     shown = await citizen.say("/start")
     assert shown.text == S.LANGUAGE_PROMPT_RU_FIRST  # guessed from Telegram: Russian first
-    assert shown.labels == ["Русский", "Қазақша", "👤 Помощь человека"]
+    assert shown.labels == ["Русский", "Қазақша", "👤 Помощь человека", S.LISTEN["ru"]]
 
     shown = await citizen.press("Русский")
     assert shown.text.startswith(S.CONSENT_START["ru"])

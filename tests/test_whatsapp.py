@@ -100,8 +100,8 @@ async def test_unsigned_or_forged_webhooks_are_refused_and_nothing_happens(
     # A signed webhook is answered at once, and the person then gets the language choice.
     answer = await graph.say(citizen, "/start")
     assert answer[0].text == S.LANGUAGE_PROMPT_RU_FIRST
-    assert answer[0].kind == "button"
-    assert answer[0].titles == ["Русский", "Қазақша", "👤 Помощь человека"]
+    assert answer[0].kind == "list"  # four options with 🔊: more than WhatsApp's 3 buttons
+    assert answer[0].titles == ["Русский", "Қазақша", "👤 Помощь человека", S.LISTEN["ru"]]
 
 
 async def test_a_redelivered_message_is_answered_once_even_by_another_instance(

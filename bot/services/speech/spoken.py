@@ -12,9 +12,10 @@ before anything reaches it the text is put in spoken form, separately for each l
 - abbreviations read as letters are spelled out ("ЭЦП" → "э цэ пэ").
 
 Numbers come from `num2words` (Russian with case and gender; Kazakh cardinals). Kazakh ordinals
-and decimals, which it does not have, are made here. What is not handled: the case a Russian
-number takes after most prepositions ("в течение 10 дней" is read "десять дней"); only dates
-after от / до / с / к and "в N году" change their case.
+and decimals, which it does not have, are made here. Russian numbers agree with what is around
+them where it is plain from the word before or after: "в течение 15 дней" → "пятнадцати",
+"2 недели" → "две", "до 10 декабря" → "до десятого декабря", "в 2026 г." → "в … шестом году".
+Other cases (a number as the object of a verb, say) are read in the nominative.
 """
 
 from __future__ import annotations
@@ -112,15 +113,26 @@ class Speaker:
             text = pattern.sub(replacement, text)
         text = self._abbreviations(text)
         text = re.sub(r"\s*[–—]\s*", " — ", text)  # a range or a dash: a pause
-        text = re.sub(NUMBER, lambda m: self.cardinal(as_number(m[0]), self._after(m)), text)
+        text = re.sub(NUMBER, lambda m: self.cardinal(as_number(m[0]), self._after(m),
+                                                    self.case_before(m)), text)
         text = re.sub(r"\s+([.,!?;:])", r"\1", text)
         return re.sub(r"\s{2,}", " ", text).strip()
 
     def rules(self) -> list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]]:
         raise NotImplementedError
 
-    def cardinal(self, number: float | int, next_word: str = "") -> str:
+    def cardinal(self, number: float | int, next_word: str = "", case: str = "n") -> str:
         raise NotImplementedError
+
+    def case_before(self, match: re.Match[str]) -> str:
+        """The grammatical case the word before a number asks for ("n" where none)."""
+        return "n"
+
+    @staticmethod
+    def ends_sentence(match: re.Match[str]) -> str:
+        """"." when what a rule swallowed ("г.", "ж.") also ended the sentence."""
+        rest = match.string[match.end():].lstrip()
+        return "." if not rest or rest[0].isupper() else ""
 
     @staticmethod
     def _after(match: re.Match[str]) -> str:
@@ -186,6 +198,11 @@ RU_ARTICLE_PARTS = {"ст": ("статья", "статьи"), "ч": ("часть
                     "п": ("пункт", "пункты"), "пп": ("подпункт", "подпункты")}
 RU_CASES_BEFORE_DATE = {"от": "g", "до": "g", "с": "g", "со": "g", "после": "g", "к": "d",
                         "ко": "d"}
+RU_CASE_AFTER = {  # "в течение 15 дней" → "пятнадцати"; "к 3 часам" → "трём"
+    "течение": "g", "более": "g", "менее": "g", "свыше": "g", "около": "g", "до": "g",
+    "от": "g", "после": "g", "из": "g", "кроме": "g", "больше": "g", "меньше": "g",
+    "к": "d", "ко": "d", "о": "p", "об": "p", "при": "p",
+}
 RU_ORDINAL_ENDINGS = {  # "2-й", "1-го": (case, gender, plural)
     "й": ("n", "m", False), "ый": ("n", "m", False), "ой": ("n", "m", False),
     "я": ("n", "f", False), "ая": ("n", "f", False), "е": ("n", "n", False),
@@ -239,12 +256,13 @@ class Russian(Speaker):
             (re.compile(rf"(?:\b(от|до|со|с|после|ко|к)\s+)?(\d{{1,2}})\s+({month})"
                         rf"(?:\s+(\d{{4}})(?:\s*(?:г\.|года|г\b))?)?"), self._date),
             (re.compile(r"\b(в|во)\s+(\d{4})\s*(?:г\.|году|г\b)"),
-             lambda m: f"{m[1]} {self.ordinal(int(m[2]), 'p')} году"),
-            (re.compile(r"\b(\d{4})\s*(?:г\.|г\b)"), lambda m: f"{self.ordinal(int(m[1]))} год"),
+             lambda m: f"{m[1]} {self.ordinal(int(m[2]), 'p')} году{self.ends_sentence(m)}"),
+            (re.compile(r"\b(\d{4})\s*(?:г\.|г\b)"),
+             lambda m: f"{self.ordinal(int(m[1]))} год{self.ends_sentence(m)}"),
             (TIME, self._time),
             (re.compile(rf"({NUMBER})\s*(млн|млрд|тыс\.?)\s*(₸|тг\b|тенге)"), self._big_money),
             (re.compile(rf"({NUMBER})\s*(₸|тг\b|тенге)"),
-             lambda m: f"{self.cardinal(as_number(m[1]))} тенге"),
+             lambda m: f"{self.cardinal(as_number(m[1]), case=self.case_before(m))} тенге"),
             (re.compile(r"₸"), " тенге"),
             (re.compile(rf"({NUMBER})\s*%"), self._percent),
             (re.compile(rf"({NUMBER})\s*МРП\b"), self._mrp),
@@ -271,7 +289,7 @@ class Russian(Speaker):
         words += [self.ordinal(day, case, "n"), month]
         if year:
             words += [self.ordinal(int(year), "g"), "года"]
-        return " ".join(words)
+        return " ".join(words) + (self.ends_sentence(match) if year else "")
 
     def _time(self, match: re.Match[str]) -> str:
         hours, minutes = int(match[1]), int(match[2])
@@ -290,16 +308,35 @@ class Russian(Speaker):
         return f"{self.cardinal(number, noun[0])} {ru_plural(number, *noun)} тенге"
 
     def _percent(self, match: re.Match[str]) -> str:
-        number = as_number(match[1])
-        return f"{self.cardinal(number)} {ru_plural(number, 'процент', 'процента', 'процентов')}"
+        return self._counted(match, ("процент", "процента", "процентов"),
+                             ("процента", "процентов"))
 
     def _mrp(self, match: re.Match[str]) -> str:
+        return self._counted(match, ("месячный расчётный показатель",
+                                     "месячных расчётных показателя",
+                                     "месячных расчётных показателей"),
+                             ("месячного расчётного показателя",
+                              "месячных расчётных показателей"))
+
+    def _counted(self, match: re.Match[str], nominative: tuple[str, str, str],
+                 genitive: tuple[str, str]) -> str:
+        """A number and its noun, agreeing: "2 %" → "два процента", and after "не более"
+        or "до" the genitive: "до 5 %" → "до пяти процентов"."""
         number = as_number(match[1])
-        noun = ru_plural(number, "месячный расчётный показатель",
-                         "месячных расчётных показателя", "месячных расчётных показателей")
-        if isinstance(number, float) and not number.is_integer():
-            noun = "месячного расчётного показателя"
+        fraction = isinstance(number, float) and not number.is_integer()
+        case = self.case_before(match)
+        if case == "g":
+            one = int(number) % 10 == 1 and int(number) % 100 != 11
+            noun = genitive[0] if fraction or one else genitive[1]
+            return f"{self.cardinal(number, case='g')} {noun}"
+        noun = nominative[1].replace("месячных расчётных показателя",
+                                     "месячного расчётного показателя") if fraction \
+            else ru_plural(number, *nominative)
         return f"{self.cardinal(number)} {noun}"
+
+    def case_before(self, match: re.Match[str]) -> str:
+        before = match.string[:match.start()].rstrip().rsplit(" ", 1)[-1].lower()
+        return RU_CASE_AFTER.get(before, "n")
 
     def _article(self, match: re.Match[str]) -> str:
         part, first, last, act = match[1], match[2], match[3], match[4]
@@ -354,7 +391,7 @@ class Kazakh(Speaker):
     spelled = frozenset({"ЭЦҚ", "ЖСН", "БСН", "ЖК", "АҚ", "ХҚКО", "ЖКО", "ЖОО", "СМС", "ЖЖ"})
     expansions = ()
 
-    def cardinal(self, number: float | int, next_word: str = "") -> str:
+    def cardinal(self, number: float | int, next_word: str = "", case: str = "n") -> str:
         if isinstance(number, float) and number.is_integer():
             number = int(number)
         if isinstance(number, float):
@@ -378,7 +415,7 @@ class Kazakh(Speaker):
             (re.compile(rf"(\d{{4}})\s*(?:ж\.|жылғы|жыл\b)\s*(\d{{1,2}})\s+({month})"),
              lambda m: f"{self.ordinal(int(m[1]))} жылғы {self.cardinal(int(m[2]))} {m[3]}"),
             (re.compile(r"(\d{4})\s*ж\.?(?=\s|$|[,;:])"),
-             lambda m: f"{self.ordinal(int(m[1]))} жыл"),
+             lambda m: f"{self.ordinal(int(m[1]))} жыл{self.ends_sentence(m)}"),
             (re.compile(rf"(\d{{1,2}})\s+({month})"),
              lambda m: f"{self.cardinal(int(m[1]))} {m[2]}"),
             (TIME, self._time),

@@ -49,6 +49,7 @@ from bot.channels.seen import SeenMessages
 from bot.config import Settings, TelegramMode
 from bot.handlers.telegram import build_router
 from bot.services.conversation import Conversation, Screen
+from bot.services.conversation.screens import LISTEN
 from bot.services.i18n import LANGUAGES, N_, gettext_for
 from bot.services.reminders.delivery import Refused, RetryLater, Unavailable, Unreachable
 
@@ -77,7 +78,8 @@ _RESPONSE_MODELS = tuple(Response[method.__returning__] for method in (
 
 
 class TelegramPresenter:
-    """Draws a Screen: text, one option per row, then Back / Menu / Person on one row."""
+    """Draws a Screen: text, one option per row, then Back / Menu / Person on one row and
+    🔊 Listen on a row of its own (four in one row would cut the labels on a phone)."""
 
     @staticmethod
     def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
@@ -86,9 +88,12 @@ class TelegramPresenter:
                    for choice in screen.choices]
         width = max(1, min(screen.columns, 8))  # Telegram draws at most 8 in a row
         rows = [buttons[start:start + width] for start in range(0, len(buttons), width)]
-        if screen.nav:
-            rows.append([InlineKeyboardButton(text=choice.label, callback_data=choice.id)
-                         for choice in screen.nav])
+        nav = [choice for choice in screen.nav if choice.id != LISTEN]
+        listen = [choice for choice in screen.nav if choice.id == LISTEN]
+        for row in (nav, listen):
+            if row:
+                rows.append([InlineKeyboardButton(text=choice.label, callback_data=choice.id)
+                             for choice in row])
         return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
     async def send(self, bot: Bot, chat_id: int, screens: list[Screen]) -> None:

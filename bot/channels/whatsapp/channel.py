@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from bot.channels.seen import SeenMessages
 from bot.channels.whatsapp import CHANNEL, WEBHOOK_PATH
 from bot.channels.whatsapp.drawing import (
+    LIST_ROWS,
     PAGE_VERB,
     Drawing,
     WhatsAppPresenter,
@@ -235,7 +236,7 @@ class WhatsAppChannel:
         self._tasks: set[asyncio.Task[None]] = set()
         self._numbered: OrderedDict[str, None] = OrderedDict()  # saw numbered lines last
         self._adopted: set[str] = set()  # business-scoped ids already moved off a phone key
-        conversation.set_page_size(CHANNEL, PAGE_SIZE)
+        conversation.set_page_size(CHANNEL, PAGE_SIZE, rows=LIST_ROWS)
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(WEBHOOK_PATH, self._verify)

@@ -62,11 +62,15 @@ class Conversation:
         self.registry = registry
         self.services = services
         self._page_sizes: dict[str, int] = {}
+        self._row_limits: dict[str, int] = {}
 
-    def set_page_size(self, channel: str, size: int) -> None:
+    def set_page_size(self, channel: str, size: int, rows: int | None = None) -> None:
         """Long lists are shown `size` options at a time on this channel (WhatsApp's lists hold
-        10 rows, Back / Menu / Person and the two page turns included)."""
+        10 rows, Back / Menu / Person / Listen and the two page turns included). With `rows`,
+        a screen whose options and navigation fit in that many rows is not paged at all."""
         self._page_sizes[channel] = max(1, size)
+        if rows is not None:
+            self._row_limits[channel] = rows
 
     def _lock(self, channel: str, user_id: str):
         """One person's events one at a time, whichever instance they reach."""
@@ -237,20 +241,14 @@ class Conversation:
 
     def _to_screen(self, ctx: Context, ref: str, view: View, listen: bool = True,
                    personal: bool = False) -> Screen:
-        _ = ctx.gettext
+        nav = self._nav(ctx, view, listen)
         options = list(view.options)
-        page_size = self._page_sizes.get(ctx.event.channel, PAGE_SIZE)
-        if len(options) > page_size + 1 and view.columns == 1:
+        channel = ctx.event.channel
+        page_size = self._page_sizes.get(channel, PAGE_SIZE)
+        fits = len(options) + len(nav) <= self._row_limits[channel] \
+            if channel in self._row_limits else len(options) <= page_size + 1
+        if not fits and view.columns == 1:
             options = self._page(ctx, options, page_size)
-        nav: list[Choice] = []
-        if view.back:
-            nav.append(Choice("back", _("◀ Back")))
-        if view.menu:
-            nav.append(Choice("menu", _("🏠 Menu")))
-        if view.human:
-            nav.append(Choice("go:human", _("👤 Person")))
-        if listen:
-            nav.append(Choice(LISTEN, _("🔊 Listen")))
         return Screen(
             name=ref,
             language=ctx.language,
@@ -263,6 +261,20 @@ class Conversation:
             template=view.template,
             personal=personal or self.registry.shows_personal(ctx, ref, view),
         )
+
+    @staticmethod
+    def _nav(ctx: Context, view: View, listen: bool) -> list[Choice]:
+        _ = ctx.gettext
+        nav: list[Choice] = []
+        if view.back:
+            nav.append(Choice("back", _("◀ Back")))
+        if view.menu:
+            nav.append(Choice("menu", _("🏠 Menu")))
+        if view.human:
+            nav.append(Choice("go:human", _("👤 Person")))
+        if listen:
+            nav.append(Choice(LISTEN, _("🔊 Listen")))
+        return nav
 
     def _page(self, ctx: Context, options: list[Choice], size: int) -> list[Choice]:
         _ = ctx.gettext

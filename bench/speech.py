@@ -59,7 +59,7 @@ async def measure(runs: int) -> int:
     if tools.missing:
         print(f"not measured: {', '.join(tools.missing)} not installed")
         return 1
-    encoder = "opusenc" if tools.opusenc else "ffmpeg"
+    encoder = "ffmpeg" if tools.ffmpeg else "opusenc"  # the order Synthesiser tries them
     with tempfile.TemporaryDirectory() as folder:
         cache = VoiceCache(Path(folder), 10**9)
         speech = Speech(Synthesiser(tools), cache)

@@ -42,6 +42,7 @@ from bot.services.reminders.service import (
     build_pacers,
 )
 from bot.services.retention import Retention
+from bot.services.speech import Speech
 from bot.services.stats import Stats
 from bot.services.understanding import classifier_for
 from bot.storage.db import SessionFactory, create_engine, session_factory
@@ -90,7 +91,8 @@ class Core:
                             enrolments=Enrolments(sessions, clock, settings.enrolment_days),
                             relatives=RelativeLinks(sessions, clock, book,
                                                     settings.relative_code_hours),
-                            metrics=Metrics(), coordination=coordination)
+                            metrics=Metrics(), coordination=coordination,
+                            speech=Speech.from_settings(settings))
         return cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
 

@@ -134,6 +134,12 @@ class Settings(BaseSettings):
     inactive_user_days: int = Field(default=365, ge=30)  # nobody wrote, no hearing to come
     instance_name: str = ""  # who claimed a reminder; defaults to host and process id
 
+    # Screens read aloud (README "Listening to screens"): espeak-ng and opusenc or ffmpeg.
+    speech_enabled: bool = True  # False: "🔊 Listen" says listening is not available
+    speech_cache_dir: Path = PROJECT_ROOT / "data" / "voice"  # shared by instances on one disk
+    speech_cache_mb: float = Field(default=200, gt=0)  # oldest voices go beyond this
+    speech_words_per_minute: int = Field(default=150, ge=80, le=450)  # espeak-ng's -s
+
     @field_validator("telegram_api_base", "whatsapp_api_base")
     @classmethod
     def _strip_slash(cls, value: str) -> str:

@@ -59,7 +59,7 @@ async def test_unsupported_messages_get_a_kind_answer_and_the_screen(
     await citizen.press("💻 Онлайн-услуги суда")
     shown = await citizen.send(**content)
     assert shown.text == f"{notice['ru']}\n\n{S.GUIDES['ru']}"  # kept where they were
-    assert shown.labels[-3:] == S.NAV["ru"]
+    assert shown.labels[-4:] == S.NAV["ru"]
 
 
 @pytest.mark.parametrize("text", [
@@ -79,7 +79,7 @@ async def test_long_or_strange_text_is_answered(
     assert shown.text in (f"{S.TEXT['ru']}\n\n{S.MENU['ru']}", S.MENU["ru"], S.SUGGEST["ru"])
     if shown.text != S.SUGGEST["ru"]:
         assert shown.labels == S.MENU_BUTTONS["ru"]
-    assert shown.labels[-3:] == S.NAV["ru"] or shown.labels == S.MENU_BUTTONS["ru"]
+    assert shown.labels[-4:] == S.NAV["ru"] or shown.labels == S.MENU_BUTTONS["ru"]
     assert text not in shown.text  # never echoed back
 
 

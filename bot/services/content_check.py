@@ -24,6 +24,7 @@ from bot.services.clock import utc_now
 from bot.services.conversation import Event, EventKind, Screen
 from bot.services.conversation.context import CONSENT_VERSION, Context
 from bot.services.conversation.engine import STALE_NOTICE
+from bot.services.conversation.screens import LISTEN
 from bot.services.conversation.store import Place, Profile, Visit
 from bot.services.explorer.check import PathwayWalker, static_problems
 from bot.services.hearings.check import HearingWalker
@@ -142,6 +143,8 @@ def check_screens(result: WalkResult, registry, pairs: list | None = None) -> li
         ids = {choice.id for choice in screen.all_choices}
         if not ids:
             problems.append(f"{where}: dead end, no buttons")
+        if LISTEN not in ids and not ref.startswith(("reminder:", "copy:")):  # the dispatcher's
+            problems.append(f"{where}: no 🔊 Listen")
         entrance = ref == "language" and who in ("new", "pending")  # nothing before it
         if ref != "menu" and not entrance and not ({"menu", "back"} & ids):
             problems.append(f"{where}: no way back or to the menu")

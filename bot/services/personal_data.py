@@ -60,6 +60,7 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
         "id_on_channel": user.channel_user_id,
         "phone_number": address.address if address else None,
         "language": user.language,
+        "read_every_screen_aloud": user.read_aloud,
         "consent": {"version": user.consent_version, "at": _when(user.consent_at)},
         "first_seen": _when(user.created_at),
         "last_seen": _when(user.last_seen_at),

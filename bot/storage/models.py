@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -74,6 +75,8 @@ class User(Base):
     # Set when the messenger refused a message because the person blocked the bot; cleared when
     # they write again. Reminders are not sent while it is set.
     unreachable_since: Mapped[datetime | None]
+    # "Read every screen aloud", chosen in My data (README "Listening to screens").
+    read_aloud: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     state: Mapped[ConversationState | None] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True, uselist=False

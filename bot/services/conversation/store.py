@@ -36,6 +36,7 @@ class Profile:
     consent_at: datetime | None = None
     declined: bool = False
     created_at: datetime | None = None
+    read_aloud: bool = False  # "read every screen aloud" (a setting in My data)
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Loaded:
     consent_at: datetime | None
     last_seen_at: datetime | None
     unreachable: bool
+    read_aloud: bool
     place: tuple[str, list[str], dict[str, Any]] | None  # None: no conversation row yet
 
 
@@ -134,18 +136,20 @@ class ConversationStore:
             row = (await connection.execute(
                 select(User.id, User.language, User.consent_version, User.consent_at,
                        User.created_at, User.last_seen_at, User.unreachable_since,
-                       ConversationState.screen, ConversationState.stack,
+                       User.read_aloud, ConversationState.screen, ConversationState.stack,
                        ConversationState.data)
                 .outerjoin(ConversationState, ConversationState.user_id == User.id)
                 .where(User.channel == channel, User.channel_user_id == user_id))).first()
         if row is None:
             return Visit(channel, user_id)
         (row_id, language, consent_version, consent_at, created_at, last_seen_at, unreachable,
-         screen, stack, data) = row
-        profile = Profile(language, consent_version, consent_at, created_at=created_at)
+         read_aloud, screen, stack, data) = row
+        read_aloud = bool(read_aloud)
+        profile = Profile(language, consent_version, consent_at, created_at=created_at,
+                          read_aloud=read_aloud)
         place = Place(screen, list(stack), dict(data)) if screen is not None else Place()
         loaded = Loaded(row_id, language, consent_version, consent_at, last_seen_at,
-                        unreachable is not None,
+                        unreachable is not None, read_aloud,
                         (screen, list(stack), copy.deepcopy(data)) if screen is not None
                         else None)
         return Visit(channel, user_id, profile, place, stored=True, loaded=loaded)
@@ -179,6 +183,7 @@ class ConversationStore:
             user.language = visit.profile.language or "ru"
             user.consent_version = visit.profile.consent_version or consent_version
             user.consent_at = visit.profile.consent_at or now
+            user.read_aloud = visit.profile.read_aloud
             # When the person last wrote (their message's own time: a webhook may come late).
             # WhatsApp allows free-form messages for 24 hours after it.
             seen = seen_at or now
@@ -205,7 +210,8 @@ class ConversationStore:
         profile = visit.profile
         wanted = {"language": profile.language or "ru",
                   "consent_version": profile.consent_version or consent_version,
-                  "consent_at": profile.consent_at or loaded.consent_at or now}
+                  "consent_at": profile.consent_at or loaded.consent_at or now,
+                  "read_aloud": profile.read_aloud}
         person = {name: value for name, value in wanted.items()
                   if value != getattr(loaded, name)}
         if loaded.last_seen_at is None or (touch and seen - loaded.last_seen_at > SEEN_PRECISION):

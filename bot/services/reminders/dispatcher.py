@@ -16,9 +16,10 @@ Why a row goes claimed → sending → sent, each step committed:
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,6 +74,7 @@ class DueReminder:
     recipient_id: int = 0
     link_id: int | None = None
     link_name: str | None = None
+    read_aloud: bool = False  # the person chose to hear every screen: the reminder as voice too
 
     @property
     def is_copy(self) -> bool:
@@ -93,7 +95,8 @@ class DispatchReport:
         return self.outcomes["sent"]
 
 
-Composer = Callable[[DueReminder, bool], Screen]  # (reminder, late) → the message
+# (reminder, late) → the message, or an awaitable of it (when it is read aloud as well)
+Composer = Callable[[DueReminder, bool], Screen | Awaitable[Screen]]
 
 
 class ReminderDispatcher:
@@ -159,7 +162,7 @@ class ReminderDispatcher:
                 status="claimed", claimed_by=self.instance, lease_until=now + self.settings.lease))
             rows = await session.execute(
                 select(Reminder, Hearing, User.channel, User.channel_user_id, User.language,
-                       User.unreachable_since, User.id, RelativeLink.name)
+                       User.unreachable_since, User.id, RelativeLink.name, User.read_aloud)
                 .join(Hearing, Hearing.id == Reminder.hearing_id)
                 .outerjoin(RelativeLink, RelativeLink.id == Reminder.link_id)
                 .join(User, User.id == RECIPIENT)
@@ -167,9 +170,10 @@ class ReminderDispatcher:
                 .order_by(Reminder.due_at))
             return [DueReminder(reminder.id, reminder.kind, reminder.due_at, reminder.attempts,
                                 reminder.detail, hearing, channel, chat_id, language,
-                                unreachable is not None, recipient, reminder.link_id, name)
+                                unreachable is not None, recipient, reminder.link_id, name,
+                                bool(read_aloud))
                     for reminder, hearing, channel, chat_id, language, unreachable, recipient,
-                    name in rows]
+                    name, read_aloud in rows]
 
     # --- one reminder -------------------------------------------------------------------------
 
@@ -193,7 +197,10 @@ class ReminderDispatcher:
         if late and item.kind in REMINDER_KINDS and item.kind != LAST_REMINDER \
                 and self._quiet.contains(now):
             return await self._wait_for_morning(item, now)
-        return await self._send(item, self._compose(item, late))
+        screen = self._compose(item, late)
+        if inspect.isawaitable(screen):
+            screen = await screen
+        return await self._send(item, screen)
 
     async def _verdict(self, item: DueReminder, now: datetime) -> str | None:
         """Why a claimed reminder should not be sent at all, or None to send it."""

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +20,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Settings
 from bot.metrics import Metrics
 from bot.services.clock import Clock, utc_now
-from bot.services.conversation import Conversation
+from bot.services.conversation import Conversation, Screen
 from bot.services.coordination import Coordination
 from bot.services.flows.hearing_text import reminder_view
 from bot.services.flows.relative_text import copy_view
@@ -79,11 +79,16 @@ def build_pacers(settings: Settings, coordination: Coordination | None = None) -
 def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation: Conversation,
                      deliveries: Mapping[str, Delivery], clock: Clock,
                      pacers: Pacers | None = None) -> ReminderDispatcher:
-    def compose(item: DueReminder, late: bool):
+    speech = conversation.services.speech
+
+    def compose(item: DueReminder, late: bool) -> Screen | Awaitable[Screen]:
         view = copy_view if item.is_copy else reminder_view  # a relative's copy is told apart
-        return conversation.compose(item.channel, item.chat_id, item.language,
-                                    lambda ctx: view(ctx, item, late),
-                                    name=f"reminder:{item.kind}")
+        screen = conversation.compose(item.channel, item.chat_id, item.language,
+                                      lambda ctx: view(ctx, item, late),
+                                      name=f"reminder:{item.kind}")
+        if item.read_aloud and speech is not None and speech.available:
+            return speech.voiced(screen, asked=False)  # made for them alone: never cached
+        return screen
 
     pacers = pacers or build_pacers(settings, conversation.services.coordination)
     return ReminderDispatcher(

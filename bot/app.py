@@ -35,6 +35,7 @@ from bot.services.glossary.lexicon import Lexicon
 from bot.services.handoffs import HandoffDesk, WorkingHours
 from bot.services.hearings.book import HearingBook
 from bot.services.hearings.timing import QuietHours
+from bot.services.relatives import RelativeLinks
 from bot.services.reminders.delivery import Delivery
 from bot.services.reminders.service import (
     Pacers,
@@ -43,6 +44,7 @@ from bot.services.reminders.service import (
     build_pacers,
 )
 from bot.services.retention import Retention
+from bot.services.speech import Speech
 from bot.services.stats import Stats
 from bot.services.understanding import classifier_for
 from bot.storage.db import SessionFactory, create_engine, session_factory
@@ -89,7 +91,10 @@ class Core:
                             handoffs=HandoffDesk(sessions, clock, WorkingHours.parse(
                                 settings.handoff_hours, WorkCalendar(content.rates))),
                             enrolments=Enrolments(sessions, clock, settings.enrolment_days),
-                            metrics=Metrics(), coordination=coordination)
+                            relatives=RelativeLinks(sessions, clock, book,
+                                                    settings.relative_code_hours),
+                            metrics=Metrics(), coordination=coordination,
+                            speech=Speech.from_settings(settings))
         services.classifier_coming = asyncio.get_running_loop().create_future()
         core = cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
@@ -218,7 +223,8 @@ class BotApp:
                           attempts=settings.staff_login_attempts,
                           window_minutes=settings.staff_login_window_minutes),
             Announcements(core.sessions, clock, core.content),
-            AnnouncementSender(core.sessions, core.conversation, deliveries, pacers, clock))
+            AnnouncementSender(core.sessions, core.conversation, deliveries, pacers, clock),
+            bot_username=lambda: self.telegram.username if self.telegram else None)
 
     async def stop(self) -> None:
         if self.reminders is not None:

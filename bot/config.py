@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     # "always". Outside them a citizen can leave a message for when the centre opens.
     handoff_hours: str = "09:00-18:00"
     enrolment_days: int = Field(default=14, ge=1, le=90)  # how long a caller's code is valid
+    # How long a citizen's invitation for a relative (copies of reminders) can be opened.
+    relative_code_hours: float = Field(default=72, gt=0, le=720)
     staff_session_hours: float = Field(default=8, gt=0)  # a console login lasts a work day
     staff_cookie_secure: bool = False  # True behind https (nginx): the cookie goes only there
     staff_login_attempts: int = Field(default=5, ge=1)  # wrong passwords before a pause
@@ -137,6 +139,12 @@ class Settings(BaseSettings):
     handoff_keep_days: int = Field(default=90, ge=1)  # closed chats with operators
     inactive_user_days: int = Field(default=365, ge=30)  # nobody wrote, no hearing to come
     instance_name: str = ""  # who claimed a reminder; defaults to host and process id
+
+    # Screens read aloud (README "Listening to screens"): espeak-ng and opusenc or ffmpeg.
+    speech_enabled: bool = True  # False: "🔊 Listen" says listening is not available
+    speech_cache_dir: Path = PROJECT_ROOT / "data" / "voice"  # shared by instances on one disk
+    speech_cache_mb: float = Field(default=200, gt=0)  # oldest voices go beyond this
+    speech_words_per_minute: int = Field(default=150, ge=80, le=450)  # espeak-ng's -s
 
     @field_validator("telegram_api_base", "whatsapp_api_base")
     @classmethod

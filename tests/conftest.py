@@ -40,7 +40,7 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_settings(database_url: str) -> SettingsFactory:
+def make_settings(database_url: str, tmp_path: Path) -> SettingsFactory:
     """Settings that ignore any developer's .env, on a fresh database, on a free port."""
 
     def factory(**overrides: object) -> Settings:
@@ -53,6 +53,8 @@ def make_settings(database_url: str) -> SettingsFactory:
             "flood_messages_per_minute": 0,
             # Personal fields are encrypted in every test, as they should be in real use.
             "data_keys": TEST_DATA_KEY,
+            # Voices made by a test stay in its own folder (README "Listening to screens").
+            "speech_cache_dir": tmp_path / "voice",
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

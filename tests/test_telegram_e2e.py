@@ -30,14 +30,15 @@ async def test_first_visit_to_language_switch_in_both_languages(
 
     shown = await citizen.say("/start")
     assert shown.text == S.LANGUAGE_PROMPT_RU_FIRST  # guessed from Telegram: Russian first
-    assert shown.labels == ["Русский", "Қазақша", "👤 Помощь человека"]
+    assert shown.labels == ["Русский", "Қазақша", "👤 Помощь / Көмек", S.LISTEN_BOTH["ru"]]
 
     shown = await citizen.press("Русский")
     assert shown.text.startswith(S.CONSENT_START["ru"])
     assert "не спрашиваю ваше имя" in shown.text
     assert "Кто видит: только этот сервис, а операторы колл-центра" in shown.text
-    assert "365 дн. после вашего последнего сообщения" in shown.text
-    assert shown.labels == [S.AGREE["ru"], S.DECLINE["ru"], "◀ Назад", "👤 Помощь человека"]
+    assert "Если вы 365 дней ничего не пишете и впереди нет заседаний" in shown.text
+    assert shown.labels == [S.AGREE["ru"], S.DECLINE["ru"], "◀ Назад", "👤 Помощь человека",
+                            S.LISTEN["ru"]]
 
     shown = await citizen.press(S.AGREE["ru"])
     assert shown.text == f"{S.THANKS['ru']}\n\n{S.MENU['ru']}"
@@ -46,13 +47,13 @@ async def test_first_visit_to_language_switch_in_both_languages(
     shown = await citizen.press("💻 Онлайн-услуги суда")
     assert shown.text == S.GUIDES["ru"]
     # 11 guides and the glossary: six on the first page, then "more", then Back / Menu / Person
-    # on one row.
+    # on one row, and 🔊 Listen below them.
     assert shown.labels[:6] == ["Получить ЭЦП", "Войти в «Судебный кабинет»",
                                 "Подать иск онлайн", "Оплатить госпошлину онлайн",
                                 "Узнать, что с моим делом",
                                 "Заседание по видеосвязи"]  # the short label
     assert shown.labels[6:] == ["Ещё ➡", *S.NAV["ru"]]
-    assert [len(row) for row in shown.buttons] == [1] * 7 + [3]
+    assert [len(row) for row in shown.buttons] == [1] * 7 + [3, 1]
 
     shown = await citizen.press("Ещё ➡")
     assert shown.labels[0] == "Решение суда и запись"  # short label
@@ -69,7 +70,7 @@ async def test_first_visit_to_language_switch_in_both_languages(
     shown = await citizen.press("Қазақша")
     assert shown.text == S.GUIDES["kk"]
     assert shown.labels[0] == "ЭЦҚ алу"
-    assert shown.labels[-3:] == S.NAV["kk"]
+    assert shown.labels[-4:] == S.NAV["kk"]
 
     shown = await citizen.press("🏠 Мәзір")
     assert shown.text == S.MENU["kk"]

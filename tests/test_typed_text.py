@@ -21,7 +21,7 @@ async def test_own_words_open_the_pathway_and_a_guide(
     alimony = telegram_bot.core.content.pathways["family.alimony"]
     assert shown.text.startswith("Похоже, ваш вопрос об этом: Алименты.\n\n")
     assert alimony.intro("ru") in shown.text
-    assert shown.labels[-3:] == S.NAV["ru"]
+    assert shown.labels[-4:] == S.NAV["ru"]
 
     shown = await citizen.say("как получить эцп")
     assert shown.text.startswith("Похоже, ваш вопрос об этом: Получить ЭЦП.\n\n📘 Получить ЭЦП")

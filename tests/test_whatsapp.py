@@ -100,8 +100,8 @@ async def test_unsigned_or_forged_webhooks_are_refused_and_nothing_happens(
     # A signed webhook is answered at once, and the person then gets the language choice.
     answer = await graph.say(citizen, "/start")
     assert answer[0].text == S.LANGUAGE_PROMPT_RU_FIRST
-    assert answer[0].kind == "button"
-    assert answer[0].titles == ["Русский", "Қазақша", "👤 Помощь человека"]
+    assert answer[0].kind == "list"  # four options with 🔊: more than WhatsApp's 3 buttons
+    assert answer[0].titles == ["Русский", "Қазақша", "👤 Помощь / Көмек", S.LISTEN_BOTH["ru"]]
 
 
 async def test_a_redelivered_message_is_answered_once_even_by_another_instance(
@@ -197,12 +197,12 @@ async def test_lists_over_ten_options_are_paged_and_every_option_is_reachable(
     await graph.press(citizen, "📅 Мои заседания")
     await graph.press(citizen, "➕")
     shown = await graph.say(citizen, "2-77/2026")
-    # 17 regions: five a page, with Previous / More, Back, Menu, Person: 10 rows at most.
+    # 17 regions: four a page, with Previous / More, Back, Menu, Person, Listen: 10 rows at most.
     regions = []
     for _page in range(5):
         titles = shown[-1].titles
-        assert len(titles) <= 10 and titles[-3:] == S.NAV["ru"]
-        regions += [t for t in titles[:-3] if not t.startswith(("⬅", "Ещё", "✏️"))]
+        assert len(titles) <= 10 and titles[-4:] == S.NAV["ru"]
+        regions += [t for t in titles[:-4] if not t.startswith(("⬅", "Ещё", "✏️"))]
         if not any(t.startswith("Ещё") for t in titles):
             break
         shown = await graph.press(citizen, "Ещё")
@@ -243,7 +243,7 @@ async def test_numbered_lines_are_answered_by_number(
         citizen = Citizen("KZ.500000000001")
         shown = await graph.say(citizen, "Здравствуйте")
         assert shown[0].kind == "text"
-        assert "1. Русский\n2. Қазақша\n3. 👤 Помощь человека" in shown[0].text
+        assert "1. Русский\n2. Қазақша\n3. 👤 Помощь / Көмек" in shown[0].text
         assert shown[0].text.endswith("Ответьте цифрой, например 1.")
         shown = await graph.say(citizen, "2")
         assert shown[0].text.startswith(S.CONSENT_START["kk"])

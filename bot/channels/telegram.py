@@ -30,6 +30,7 @@ from aiogram.methods import (
     GetUpdates,
     SendDocument,
     SendMessage,
+    SendVoice,
     SetWebhook,
 )
 from aiogram.methods.base import Response
@@ -48,6 +49,7 @@ from bot.channels.seen import SeenMessages
 from bot.config import Settings, TelegramMode
 from bot.handlers.telegram import build_router
 from bot.services.conversation import Conversation, Screen
+from bot.services.conversation.screens import LISTEN
 from bot.services.i18n import LANGUAGES, N_, gettext_for
 from bot.services.reminders.delivery import Refused, RetryLater, Unavailable, Unreachable
 
@@ -71,11 +73,13 @@ COMMANDS = (
 # and each is built again (milliseconds each, found by profiling the throughput benchmark).
 # Holding them here keeps them built.
 _RESPONSE_MODELS = tuple(Response[method.__returning__] for method in (
-    SendMessage, EditMessageText, AnswerCallbackQuery, SendDocument, GetUpdates, SetWebhook))
+    SendMessage, EditMessageText, AnswerCallbackQuery, SendDocument, SendVoice, GetUpdates,
+    SetWebhook))
 
 
 class TelegramPresenter:
-    """Draws a Screen: text, one option per row, then Back / Menu / Person on one row."""
+    """Draws a Screen: text, one option per row, then Back / Menu / Person on one row and
+    🔊 Listen on a row of its own (four in one row would cut the labels on a phone)."""
 
     @staticmethod
     def keyboard(screen: Screen) -> InlineKeyboardMarkup | None:
@@ -84,9 +88,12 @@ class TelegramPresenter:
                    for choice in screen.choices]
         width = max(1, min(screen.columns, 8))  # Telegram draws at most 8 in a row
         rows = [buttons[start:start + width] for start in range(0, len(buttons), width)]
-        if screen.nav:
-            rows.append([InlineKeyboardButton(text=choice.label, callback_data=choice.id)
-                         for choice in screen.nav])
+        nav = [choice for choice in screen.nav if choice.id != LISTEN]
+        listen = [choice for choice in screen.nav if choice.id == LISTEN]
+        for row in (nav, listen):
+            if row:
+                rows.append([InlineKeyboardButton(text=choice.label, callback_data=choice.id)
+                             for choice in row])
         return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
     async def send(self, bot: Bot, chat_id: int, screens: list[Screen]) -> None:
@@ -94,6 +101,7 @@ class TelegramPresenter:
             await _patiently(lambda screen=screen: bot.send_message(
                 chat_id, _fit(screen.full_text()), reply_markup=self.keyboard(screen)))
             await self._send_attachments(bot, chat_id, screen)
+            await send_voice(bot, chat_id, screen)
 
     async def replace(self, bot: Bot, message: Message | None, chat_id: int,
                       screens: list[Screen]) -> None:
@@ -114,6 +122,8 @@ class TelegramPresenter:
                 edited = "not modified" in str(error).lower()
         if not edited:
             await self.send(bot, chat_id, [first])
+        else:
+            await send_voice(bot, chat_id, first)  # 🔊 pressed: the voice below the screen
         await self.send(bot, chat_id, rest)
 
     @staticmethod
@@ -122,6 +132,20 @@ class TelegramPresenter:
             file = BufferedInputFile(attachment.content, filename=attachment.filename)
             await _patiently(lambda file=file, attachment=attachment: bot.send_document(
                 chat_id, file, caption=attachment.caption or None))
+
+
+async def send_voice(bot: Bot, chat_id: int, screen: Screen, seconds: float | None = None
+                     ) -> None:
+    """The screen read aloud, as a voice message below it (OGG/Opus, as sendVoice wants). A
+    voice that does not go is logged, never a reason to fail what was already sent."""
+    if screen.voice is None:
+        return
+    file = BufferedInputFile(screen.voice.content, filename=screen.voice.filename)
+    try:
+        await _patiently(lambda: bot.send_voice(
+            chat_id, file, request_timeout=int(seconds) if seconds else None))
+    except TelegramAPIError as error:
+        log.warning("a voice message was not delivered: %s", type(error).__name__)
 
 
 async def _patiently(call: Callable[[], Awaitable[Any]]) -> Any:
@@ -175,6 +199,7 @@ class TelegramDelivery:
             raise Refused(type(error).__name__) from None
         except TelegramAPIError as error:
             raise Refused(type(error).__name__) from None
+        await send_voice(self.bot, int(chat_id), screen, self.timeout)
 
 
 def _once(seen: SeenMessages):
@@ -202,6 +227,7 @@ class TelegramChannel:
             # instance: each update_id is handled once. (Long polling confirms by offset.)
             self.dispatcher.update.outer_middleware(_once(seen))
         self.delivery = TelegramDelivery(self.bot)
+        self.username: str | None = None  # the bot's @username, from getMe at start
         self._polling: asyncio.Task[None] | None = None
 
     def add_routes(self, app: web.Application) -> None:
@@ -215,6 +241,7 @@ class TelegramChannel:
         """Long polling starts before the "/" menu is set, so the first waiting person is
         answered meanwhile."""
         me = await self.bot.get_me()
+        self.username = me.username
         log.info("telegram bot @%s ready (%s)", me.username, self.settings.telegram_mode.value)
         if self.settings.telegram_mode is TelegramMode.webhook:
             await self._set_commands()

@@ -29,6 +29,7 @@ class Shown:
     text: str
     buttons: list[list[dict[str, str]]] = field(default_factory=list)
     document: dict[str, Any] | None = None
+    voice: dict[str, Any] | None = None  # sendVoice: file_name, mime_type and content
 
     @property
     def labels(self) -> list[str]:
@@ -181,6 +182,24 @@ class FakeBotAPI:
         shown = Shown(next(self._message_ids), params.get("caption", ""), _buttons(params), info)
         return await self._show(chat_id, shown)
 
+    async def _api_sendVoice(self, params: dict) -> dict | web.Response:
+        """A voice message: as Telegram, it must be an uploaded OGG file (multipart)."""
+        chat_id = int(params["chat_id"])
+        voice = params.get("voice")
+        if isinstance(voice, str) and voice.startswith("attach://"):
+            voice = params.get(voice.removeprefix("attach://"))
+        if not hasattr(voice, "file"):
+            return _error(400, "Bad Request: there is no voice in the request")
+        content = voice.file.read()
+        if not content.startswith(b"OggS"):
+            return _error(400, "Bad Request: voice must be encoded in OGG")
+        info = {"file_id": f"voice{next(self._message_ids)}", "file_unique_id": "v",
+                "duration": 1, "mime_type": "audio/ogg", "file_name": voice.filename,
+                "content": content}
+        shown = Shown(next(self._message_ids), params.get("caption", ""), _buttons(params),
+                      voice=info)
+        return await self._show(chat_id, shown)
+
     async def _show(self, chat_id: int, shown: Shown) -> dict:
         self.delivered_at.append(time.monotonic())
         async with self._changed:
@@ -192,6 +211,9 @@ class FakeBotAPI:
                    "text": shown.text}
         if shown.document:
             message["document"] = {k: v for k, v in shown.document.items() if k != "content"}
+        if shown.voice:
+            message["voice"] = {k: v for k, v in shown.voice.items()
+                                if k not in ("content", "file_name")}
         if shown.buttons:
             message["reply_markup"] = {"inline_keyboard": shown.buttons}
         return message

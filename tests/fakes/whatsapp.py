@@ -31,6 +31,7 @@ DOCUMENT_TYPES = {
     "application/pdf", "text/plain", "application/msword",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+AUDIO_TYPES = {"audio/ogg", "audio/aac", "audio/mp4", "audio/mpeg", "audio/amr"}
 # The templates "approved" on this fake: (name, language) → number of body parameters.
 APPROVED = {(name, language): count
             for name, count in (("hearing_reminder", 3), ("hearing_moved", 3),
@@ -170,10 +171,13 @@ class FakeGraphAPI:
         form = await request.post()
         upload = form.get("file")
         kind = str(form.get("type", ""))
-        if not isinstance(upload, web.FileField) or kind not in DOCUMENT_TYPES:
+        if not isinstance(upload, web.FileField) or kind not in DOCUMENT_TYPES | AUDIO_TYPES:
             return _error(400, 131053, f"Media upload error: unsupported type {kind}")
+        content = upload.file.read()
+        if kind == "audio/ogg" and not content.startswith(b"OggS"):
+            return _error(400, 131053, "Media upload error: not an OGG file")
         media_id = f"media-{next(self._ids)}"
-        self.media[media_id] = (upload.filename, kind, upload.file.read())
+        self.media[media_id] = (upload.filename, kind, content)
         return web.json_response({"id": media_id})
 
     def _fault(self, user: str, kind: str) -> Fault | None:
@@ -196,6 +200,9 @@ class FakeGraphAPI:
             return 400, 131047, "Re-engagement message: more than 24 hours have passed"
         if kind == "document" and body["document"].get("id") not in self.media:
             return 400, 131053, "Unknown media id"
+        if kind == "audio" and self.media.get(body["audio"].get("id"), ("", "", b""))[1] \
+                not in AUDIO_TYPES:
+            return 400, 131053, "Unknown audio media id"
         return limits_problem(body)
 
     def _check_template(self, template: dict[str, Any]) -> tuple[int, int, str] | None:
@@ -320,6 +327,8 @@ def limits_problem(message: dict[str, Any]) -> tuple[int, int, str] | None:
         return _within(message["document"].get("caption", "x"), 1024, "caption")
     if kind == "interactive":
         return _check_interactive(message["interactive"])
+    if kind == "audio":
+        return None if message["audio"].get("id") else (400, 100, "audio needs a media id")
     return 400, 131051, f"Unsupported message type {kind}"
 
 

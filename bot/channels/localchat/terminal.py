@@ -19,17 +19,19 @@ def draw(screen: Screen) -> str:
     for paragraph in screen.text.splitlines():
         lines += textwrap.wrap(paragraph, 72) or [""]
     lines.append("")
-    for number, choice in enumerate(screen.all_choices, start=1):
+    for number, choice in enumerate(screen.numbered(), start=1):
         lines.append(f"  [{number}] {choice.label}")
     lines.extend(f"  (file: {item.filename})" for item in screen.attachments)
+    if screen.voice is not None:
+        lines.append("  (voice: the terminal cannot play it; open the web chat to listen)")
     return "\n".join(lines)
 
 
 def event_for(reply: str, screen: Screen | None) -> Event:
     """A number presses that button; anything else is typed text (or a /command)."""
     reply = reply.strip()
-    if screen and reply.isdigit() and 1 <= int(reply) <= len(screen.all_choices):
-        choice = screen.all_choices[int(reply) - 1]
+    if screen and reply.isdigit() and 1 <= int(reply) <= len(screen.numbered()):
+        choice = screen.numbered()[int(reply) - 1]
         return Event(CHANNEL, USER, EventKind.choice, choice=choice.id)
     return Event.from_text(CHANNEL, USER, reply)
 

@@ -2,8 +2,10 @@
 
 Each browser gets a random id in a cookie; that id is the "user" of the `web` channel. Files a
 screen carries (a draft as PDF and DOCX) are kept in memory for that browser only, until its
-next files, and downloaded from /chat/file/<n>. Messages the bot sends on its own (reminders)
-wait in an in-memory inbox that the page asks for every few seconds.
+next files, and downloaded from /chat/file/<n>. A screen's voice (🔊) is kept in memory too,
+the latest ones, and played from /chat/voice/<token> by an <audio> player. Messages the bot
+sends on its own (reminders) wait in an in-memory inbox that the page asks for every few
+seconds.
 """
 
 from __future__ import annotations
@@ -27,6 +29,27 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 FILE_KEEPERS = 1_000  # browsers whose latest files are kept
 INBOX_USERS = 1_000  # browsers with messages waiting
 INBOX_SIZE = 20  # messages kept for one browser
+VOICES_KEPT = 2_000  # voices waiting to be played, all browsers together
+
+
+class VoiceShelf:
+    """Screens' voices until the browser plays them, under a random token per voice."""
+
+    def __init__(self, limit: int = VOICES_KEPT) -> None:
+        self._voices: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self.limit = limit
+
+    def url(self, user_id: str, screen: Screen) -> str | None:
+        if screen.voice is None:
+            return None
+        token = secrets.token_urlsafe(12)
+        self._voices[(user_id, token)] = screen.voice.content
+        while len(self._voices) > self.limit:
+            self._voices.popitem(last=False)
+        return f"chat/voice/{token}"
+
+    def get(self, user_id: str, token: str) -> bytes | None:
+        return self._voices.get((user_id, token))
 
 
 class LocalInbox:
@@ -75,7 +98,15 @@ def add_routes(app: web.Application, conversation: Conversation,
             files.move_to_end(user_id)
             while len(files) > FILE_KEEPERS:
                 files.popitem(last=False)
-        return web.json_response({"screens": [screen_as_dict(s) for s in screens]})
+        return web.json_response({"screens": [screen_as_dict(s, voices.url(user_id, s))
+                                              for s in screens]})
+
+    async def play(request: web.Request) -> web.Response:
+        voice = voices.get(request.cookies.get(COOKIE, ""), request.match_info["token"])
+        if voice is None:
+            raise web.HTTPNotFound(text="this voice is no longer here: press 🔊 again")
+        return web.Response(body=voice, content_type="audio/ogg",
+                            headers={"Cache-Control": "private, max-age=3600"})
 
     async def download(request: web.Request) -> web.Response:
         kept = files.get(request.cookies.get(COOKIE, ""), [])
@@ -87,14 +118,18 @@ def add_routes(app: web.Application, conversation: Conversation,
             "Content-Disposition": f'attachment; filename="{item.filename}"'})
 
     async def inbox_messages(request: web.Request) -> web.Response:
-        waiting = inbox.take(request.cookies.get(COOKIE, "")) if inbox else []
-        return web.json_response({"screens": [screen_as_dict(s) for s in waiting]})
+        user_id = request.cookies.get(COOKIE, "")
+        waiting = inbox.take(user_id) if inbox else []
+        return web.json_response({"screens": [screen_as_dict(s, voices.url(user_id, s))
+                                              for s in waiting]})
 
     files: OrderedDict[str, list[Attachment]] = OrderedDict()
+    voices = VoiceShelf()
     app.router.add_get("/", show_page)
     app.router.add_get("/chat/api/inbox", inbox_messages)
     app.router.add_post("/chat/api/event", take_event)
     app.router.add_get("/chat/file/{index}", download)
+    app.router.add_get("/chat/voice/{token}", play)
 
 
 def _event(user_id: str, body: dict, accept_language: str | None) -> Event:

@@ -22,9 +22,11 @@ from sqlalchemy import select, update
 from bot.channels.seen import SeenMessages
 from bot.channels.whatsapp import CHANNEL, WEBHOOK_PATH
 from bot.channels.whatsapp.drawing import (
+    LIST_ROWS,
     PAGE_VERB,
     Drawing,
     WhatsAppPresenter,
+    audio,
     document,
     upload_type,
     visible_options,
@@ -57,14 +59,15 @@ from bot.services.reminders.delivery import (
     Unavailable,
     Unreachable,
 )
+from bot.services.reminders.dispatcher import RECIPIENT
 from bot.storage.db import SessionFactory
-from bot.storage.models import FollowUp, Hearing, Reminder, User
+from bot.storage.models import FollowUp, Hearing, RelativeLink, Reminder, User
 
 log = logging.getLogger(__name__)
 
 WINDOW = timedelta(hours=24)  # free-form messages only this long after the person wrote
 WINDOW_MARGIN = timedelta(minutes=10)  # a reminder at 23:55 goes as a template, to be safe
-PAGE_SIZE = 5  # + Previous, More, Back, Menu, Person = WhatsApp's 10 list rows
+PAGE_SIZE = 4  # + Previous, More, Back, Menu, Person, Listen = WhatsApp's 10 list rows
 NUMBER = re.compile(r"\s*(\d{1,2})\s*[.)]?\s*")
 REPLY_TRIES = 4
 
@@ -129,6 +132,15 @@ class WhatsAppSender:
                                                upload_type(attachment.mime_type))
             await self.send(user_id, document(media_id, attachment.filename, attachment.caption))
 
+    async def send_voice(self, user_id: str, screen: Screen, tries: int = REPLY_TRIES) -> None:
+        """The screen read aloud: the OGG/Opus file uploaded, then sent as an audio message
+        (WhatsApp plays OGG only with the Opus codec, which is what the voice is)."""
+        if screen.voice is None:
+            return
+        media_id = await self.graph.upload(screen.voice.content, screen.voice.filename,
+                                           screen.voice.mime_type)
+        await self.send(user_id, audio(media_id), tries)
+
     def _wait(self, error: GraphError, attempt: int) -> float | None:
         """Seconds to wait before trying again, or None when trying again cannot help."""
         if error.code == PAIR_RATE_LIMIT:
@@ -154,11 +166,16 @@ class WhatsAppDelivery:
         if screen.template is not None and not await self.window_open(chat_id):
             return await self._template(chat_id, screen.template)
         try:  # one try: the dispatcher does the retrying, and counts it
-            return await self.sender.send_drawing(chat_id, self.presenter.draw(screen), tries=1)
+            sent = await self.sender.send_drawing(chat_id, self.presenter.draw(screen), tries=1)
         except GraphError as error:
             if error.code == OUTSIDE_WINDOW and screen.template is not None:
                 return await self._template(chat_id, screen.template)
             raise delivery_error(error, self.sender.backoff) from None
+        try:  # the text went: a voice that does not go is no reason to send it again
+            await self.sender.send_voice(chat_id, screen, tries=2)
+        except GraphError as error:
+            log.warning("a reminder's voice was not delivered (code %s)", error.code)
+        return sent
 
     async def window_open(self, chat_id: str) -> bool:
         async with self.sessions() as session:
@@ -186,8 +203,10 @@ class WhatsAppDelivery:
             return
         reason = f"undelivered: code {report.error_code}"
         async with self.sessions() as session, session.begin():
-            row = (await session.execute(
-                select(Reminder.id, Hearing.user_id).join(Hearing)
+            row = (await session.execute(  # the person it was for: the owner, or a relative
+                select(Reminder.id, RECIPIENT.label("user_id")).select_from(Reminder)
+                .join(Hearing, Hearing.id == Reminder.hearing_id)
+                .outerjoin(RelativeLink, RelativeLink.id == Reminder.link_id)
                 .where(Reminder.message_id == report.message_id, Reminder.status == "sent"),
             )).first()
             if row is None:
@@ -220,7 +239,7 @@ class WhatsAppChannel:
         self._tasks: set[asyncio.Task[None]] = set()
         self._numbered: OrderedDict[str, None] = OrderedDict()  # saw numbered lines last
         self._adopted: set[str] = set()  # business-scoped ids already moved off a phone key
-        conversation.set_page_size(CHANNEL, PAGE_SIZE)
+        conversation.set_page_size(CHANNEL, PAGE_SIZE, rows=LIST_ROWS)
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(WEBHOOK_PATH, self._verify)
@@ -333,6 +352,7 @@ class WhatsAppChannel:
                 while len(self._numbered) > 10_000:
                     self._numbered.popitem(last=False)
             await self.sender.send_files(user_id, screen)
+            await self.sender.send_voice(user_id, screen)
         except GraphError as error:
             # Meta's message text may name the person's number: only the codes go to the log.
             log.warning("a WhatsApp reply was not delivered (HTTP %s, code %s)", error.status,

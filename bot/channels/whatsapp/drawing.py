@@ -44,15 +44,9 @@ class Drawing:
 
 
 def visible_options(screen: Screen) -> list[Choice]:
-    """The screen's options as WhatsApp shows them: grid cells that do nothing left out, and
-    an option that repeats another's id ("No, keep them" beside "◀ Back") shown once, since
-    WhatsApp refuses a list whose rows share an id."""
-    shown: dict[str, Choice] = {}
-    for choice in [*screen.choices, *screen.nav]:
-        if screen.columns > 1 and choice.id.split(":", 1)[0] == "noop":
-            continue
-        shown.setdefault(choice.id, choice)
-    return list(shown.values())
+    """The screen's options as WhatsApp shows them, numbered as everywhere (`Screen.numbered`):
+    WhatsApp refuses a list whose rows share an id, and a list has no grid to keep in line."""
+    return screen.numbered()
 
 
 class WhatsAppPresenter:
@@ -130,6 +124,10 @@ def document(media_id: str, filename: str, caption: str) -> dict[str, Any]:
     if caption:
         content["caption"] = _cut(caption, CAPTION)
     return {"type": "document", "document": content}
+
+
+def audio(media_id: str) -> dict[str, Any]:
+    return {"type": "audio", "audio": {"id": media_id}}
 
 
 def upload_type(mime_type: str) -> str:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from bot.services.glossary.lexicon import Lexicon
     from bot.services.handoffs import HandoffDesk
     from bot.services.hearings.book import HearingBook
+    from bot.services.relatives import RelativeLinks
+    from bot.services.speech import Speech
     from bot.services.stats import Stats
     from bot.services.understanding.classifier import Classifier
 
@@ -44,8 +46,10 @@ class Services:
     clock: Clock = field(default_factory=Clock)
     handoffs: HandoffDesk | None = None  # None: no operators answer in the chat
     enrolments: Enrolments | None = None
+    relatives: RelativeLinks | None = None  # copies of reminders for a relative
     metrics: Metrics | None = None  # None: nothing is counted (the content check, tools)
     coordination: Coordination = field(default_factory=Coordination)  # locks, flood, pace
+    speech: Speech | None = None  # None: 🔊 Listen says listening is not available
     # The classifier still being trained (or read from disk) after the bot started answering.
     classifier_coming: asyncio.Future[Classifier | None] | None = None
 
@@ -64,6 +68,7 @@ class Context:
     services: Services
     notices: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)  # files made by this event
+    listen: bool = False  # 🔊 pressed: the screen goes out as voice too
 
     @property
     def language(self) -> str:
@@ -86,6 +91,11 @@ class Context:
         """The person chose a language and answered the consent notice (either way)."""
         profile = self.visit.profile
         return profile.language is not None and (self.consented or profile.declined)
+
+    @property
+    def reads_aloud(self) -> bool:
+        """The person chose "read every screen aloud" (kept only with their consent)."""
+        return self.consented and self.visit.profile.read_aloud
 
     def go(self, ref: str) -> None:
         self.visit.place.go(ref)

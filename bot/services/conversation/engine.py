@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.services.conversation.context import CONSENT_VERSION, Context, Services
 from bot.services.conversation.events import Event, EventKind
 from bot.services.conversation.registry import Access, Registry, View, split_ref
-from bot.services.conversation.screens import Choice, Screen
+from bot.services.conversation.screens import LISTEN, Choice, Screen
 from bot.services.conversation.store import Profile, Visit
 from bot.services.i18n import N_, gettext_for, normalize_language
 
@@ -62,11 +62,15 @@ class Conversation:
         self.registry = registry
         self.services = services
         self._page_sizes: dict[str, int] = {}
+        self._row_limits: dict[str, int] = {}
 
-    def set_page_size(self, channel: str, size: int) -> None:
+    def set_page_size(self, channel: str, size: int, rows: int | None = None) -> None:
         """Long lists are shown `size` options at a time on this channel (WhatsApp's lists hold
-        10 rows, Back / Menu / Person and the two page turns included)."""
+        10 rows, Back / Menu / Person / Listen and the two page turns included). With `rows`,
+        a screen whose options and navigation fit in that many rows is not paged at all."""
         self._page_sizes[channel] = max(1, size)
+        if rows is not None:
+            self._row_limits[channel] = rows
 
     def _lock(self, channel: str, user_id: str):
         """One person's events one at a time, whichever instance they reach."""
@@ -137,7 +141,19 @@ class Conversation:
         except SQLAlchemyError as error:
             log.warning("could not save a conversation: %s", type(error).__name__)
             return [self._fallback_screen(event, BUSY_NOTICE, ctx.language)]
-        return [screen]
+        return [await self._read_aloud(ctx, screen)]
+
+    async def _read_aloud(self, ctx: Context, screen: Screen) -> Screen:
+        """The screen with its voice, for someone who pressed 🔊 Listen or reads every screen
+        aloud (bot/services/speech/)."""
+        if not (ctx.listen or ctx.reads_aloud):
+            return screen
+        speech = self.services.speech
+        if speech is None:
+            from bot.services.speech import Speech  # here: speech draws on screens.py
+
+            speech = self.services.speech = Speech.off()
+        return await speech.voiced(screen, asked=ctx.listen)
 
     async def _dispatch(self, ctx: Context) -> None:
         event = ctx.event
@@ -219,21 +235,20 @@ class Conversation:
         visit = Visit(channel, user_id, Profile(language=language))
         ctx = Context(Event(channel, user_id, EventKind.command, command=name), visit,
                       self.services)
-        return self._to_screen(ctx, name, write(ctx))
+        # 🔊 would read the screen the person is on, not this message; those who read every
+        # screen aloud get this one as voice from the dispatcher. It names their case: personal.
+        return self._to_screen(ctx, name, write(ctx), listen=False, personal=True)
 
-    def _to_screen(self, ctx: Context, ref: str, view: View) -> Screen:
-        _ = ctx.gettext
+    def _to_screen(self, ctx: Context, ref: str, view: View, listen: bool = True,
+                   personal: bool = False) -> Screen:
+        nav = self._nav(ctx, view, listen, before_language=ref == "language" and not ctx.onboarded)
         options = list(view.options)
-        page_size = self._page_sizes.get(ctx.event.channel, PAGE_SIZE)
-        if len(options) > page_size + 1 and view.columns == 1:
+        channel = ctx.event.channel
+        page_size = self._page_sizes.get(channel, PAGE_SIZE)
+        fits = len(options) + len(nav) <= self._row_limits[channel] \
+            if channel in self._row_limits else len(options) <= page_size + 1
+        if not fits and view.columns == 1:
             options = self._page(ctx, options, page_size)
-        nav: list[Choice] = []
-        if view.back:
-            nav.append(Choice("back", _("◀ Back")))
-        if view.menu:
-            nav.append(Choice("menu", _("🏠 Menu")))
-        if view.human:
-            nav.append(Choice("go:human", _("👤 Person")))
         return Screen(
             name=ref,
             language=ctx.language,
@@ -244,7 +259,23 @@ class Conversation:
             attachments=tuple(ctx.attachments),
             columns=view.columns,
             template=view.template,
+            personal=personal or self.registry.shows_personal(ctx, ref, view),
         )
+
+    @staticmethod
+    def _nav(ctx: Context, view: View, listen: bool, before_language: bool = False
+             ) -> list[Choice]:
+        _ = ctx.gettext
+        nav: list[Choice] = []
+        if view.back:
+            nav.append(Choice("back", _("◀ Back")))
+        if view.menu:
+            nav.append(Choice("menu", _("🏠 Menu")))
+        if view.human:
+            nav.append(Choice("go:human", _("👤 Person")))
+        if listen:
+            nav.append(Choice(LISTEN, _listen_label(ctx) if before_language else _("🔊 Listen")))
+        return nav
 
     def _page(self, ctx: Context, options: list[Choice], size: int) -> list[Choice]:
         _ = ctx.gettext
@@ -270,3 +301,11 @@ class Conversation:
         ctx.notice(gettext_for(language)(notice))
         view = self.registry.screens["menu"].render(ctx, "")
         return self._to_screen(ctx, "menu", view)
+
+
+def _listen_label(ctx: Context) -> str:
+    """Before a language is chosen, 🔊 is named in both («🔊 Слушать / Тыңдау»), the guessed
+    language first, as the language screen itself is; the voice reads it in the guessed one."""
+    guess = normalize_language(ctx.event.language_hint) or ctx.language
+    order = sorted(("kk", "ru"), key=lambda code: code != guess)
+    return "🔊 " + " / ".join(gettext_for(code)("🔊 Listen").removeprefix("🔊 ") for code in order)

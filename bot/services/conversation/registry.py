@@ -28,6 +28,7 @@ class View:
     human: bool = True
     columns: int = 1  # a grid (a calendar, times): drawn this many to a row, never paged
     template: TemplateMessage | None = None  # a message sent on the bot's own (reminders)
+    personal: bool = False  # shows something the person typed or keeps (see Screen.personal)
 
 
 class Access:
@@ -56,6 +57,7 @@ class ScreenDef:
     render: ScreenFn
     access: str
     accepts: ArgumentCheck = no_argument  # which "name:argument" references are real
+    personal: bool = False  # shows what the person typed (a sum, a name): see Screen.personal
 
 
 @dataclass
@@ -69,10 +71,12 @@ class Registry:
     after_event: list[HookFn] = field(default_factory=list)  # run once the person has moved
 
     def screen(self, name: str, access: str = Access.public,
-               accepts: ArgumentCheck = no_argument) -> Callable[[ScreenFn], ScreenFn]:
+               accepts: ArgumentCheck = no_argument,
+               personal: bool = False) -> Callable[[ScreenFn], ScreenFn]:
         def register(render: ScreenFn) -> ScreenFn:
             self._unique(self.screens, name, "screen")
-            self.screens[name] = ScreenDef(name, render, access, accepts)
+            self.screens[name] = ScreenDef(name, render, access, accepts,
+                                           personal or access == Access.personal)
             return render
 
         return register
@@ -116,6 +120,14 @@ class Registry:
 
         return register
 
+    def shows_personal(self, ctx: Context, ref: str, view: View) -> bool:
+        """Whether the drawn screen may show the person's own data: its screen says so, or
+        it shows a value the person typed (kept in their answers), wherever it came from."""
+        definition = self.find_screen(ref)
+        if view.personal or (definition is not None and definition.personal):
+            return True
+        return any(value in view.text for value in _typed_values(ctx.place.data))
+
     def find_screen(self, ref: str) -> ScreenDef | None:
         return self.screens.get(ref.split(":", 1)[0])
 
@@ -135,3 +147,16 @@ def split_ref(ref: str) -> tuple[str, str]:
     """"path:family.alimony" -> ("path", "family.alimony"); "menu" -> ("menu", "")."""
     name, _, argument = ref.partition(":")
     return name, argument
+
+
+def _typed_values(data: object) -> list[str]:
+    """The longer strings in a person's answers (names, addresses, typed courts), wherever
+    they are nested; short ones are answer ids like "yes" and would match anything."""
+    if isinstance(data, str):
+        typed = not data.isascii() or " " in data or any(char.isdigit() for char in data)
+        return [data] if len(data) >= 4 and typed else []
+    if isinstance(data, dict):
+        return [value for item in data.values() for value in _typed_values(item)]
+    if isinstance(data, list | tuple):
+        return [value for item in data for value in _typed_values(item)]
+    return []

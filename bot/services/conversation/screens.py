@@ -14,6 +14,7 @@ MAX_CHOICE_ID_BYTES = 64  # Telegram's limit for callback data; WhatsApp allows 
 # Buttons on a message the bot sent on its own (a reminder) start with this: a channel answers
 # them with a new message instead of redrawing that one, so the reminder stays readable.
 ANSWER_BELOW = "rem:"
+LISTEN = "listen"  # "🔊 Listen": the screen again, as a voice message
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +59,26 @@ class Screen:
     attachments: tuple[Attachment, ...] = ()  # files sent after the text (PDF, DOCX, .ics)
     columns: int = 1  # choices per row where the channel can draw a grid (a calendar)
     template: TemplateMessage | None = None  # how to say it where only templates may go
+    # Shows what the person typed or keeps (a name, a case number, a sum): its voice is made
+    # for them alone and never kept in the shared cache.
+    personal: bool = False
+    voice: Attachment | None = None  # the screen read aloud (OGG/Opus), sent after its text
 
     @property
     def all_choices(self) -> tuple[Choice, ...]:
         return self.choices + self.nav
+
+    def numbered(self) -> list[Choice]:
+        """The options as they are numbered wherever numbers are shown or spoken (WhatsApp's
+        numbered lines, the local chat, "button 2" read aloud): the screen's own, then the
+        navigation, without grid cells that do nothing and without repeats of an id ("No,
+        keep them" beside "◀ Back")."""
+        shown: dict[str, Choice] = {}
+        for choice in self.all_choices:
+            if self.columns > 1 and choice.id.split(":", 1)[0] == "noop":
+                continue
+            shown.setdefault(choice.id, choice)
+        return list(shown.values())
 
     def full_text(self) -> str:
         return f"{self.notice}\n\n{self.text}" if self.notice else self.text

@@ -43,6 +43,7 @@ class Profile:
     consent_at: datetime | None = None
     declined: bool = False
     created_at: datetime | None = None
+    read_aloud: bool = False  # "read every screen aloud" (a setting in My data)
 
 
 @dataclass
@@ -80,13 +81,14 @@ class Loaded:
     consent_at: datetime | None
     last_seen_at: datetime | None
     unreachable: bool
+    read_aloud: bool
     place: tuple[str, list[str], dict[str, Any]] | None  # None: no conversation row yet
     created_at: datetime | None = None
 
     def visit(self, channel: str, user_id: str) -> Visit:
         """The person as this copy has them, with a place of their own to change."""
         profile = Profile(self.language, self.consent_version, self.consent_at,
-                          created_at=self.created_at)
+                          created_at=self.created_at, read_aloud=self.read_aloud)
         place = (Place(self.place[0], list(self.place[1]), copy.deepcopy(self.place[2]))
                  if self.place is not None else Place())
         return Visit(channel, user_id, profile, place, stored=True, loaded=self)
@@ -159,16 +161,16 @@ class ConversationStore:
             row = (await connection.execute(
                 select(User.id, User.language, User.consent_version, User.consent_at,
                        User.created_at, User.last_seen_at, User.unreachable_since,
-                       ConversationState.screen, ConversationState.stack,
+                       User.read_aloud, ConversationState.screen, ConversationState.stack,
                        ConversationState.data)
                 .outerjoin(ConversationState, ConversationState.user_id == User.id)
                 .where(User.channel == channel, User.channel_user_id == user_id))).first()
         if row is None:
             return Visit(channel, user_id)
         (row_id, language, consent_version, consent_at, created_at, last_seen_at, unreachable,
-         screen, stack, data) = row
+         read_aloud, screen, stack, data) = row
         loaded = Loaded(row_id, language, consent_version, consent_at, last_seen_at,
-                        unreachable is not None,
+                        unreachable is not None, bool(read_aloud),
                         (screen, list(stack), data) if screen is not None else None, created_at)
         self._places.put(key, token, loaded)  # read after the token: as new as the token says
         return loaded.visit(channel, user_id)
@@ -208,6 +210,7 @@ class ConversationStore:
             user.language = visit.profile.language or "ru"
             user.consent_version = visit.profile.consent_version or consent_version
             user.consent_at = visit.profile.consent_at or now
+            user.read_aloud = visit.profile.read_aloud
             # When the person last wrote (their message's own time: a webhook may come late).
             # WhatsApp allows free-form messages for 24 hours after it.
             seen = seen_at or now
@@ -228,6 +231,7 @@ class ConversationStore:
         visit.profile.created_at = visit.profile.created_at or user.created_at
         visit.loaded = Loaded(user.id, user.language, user.consent_version, user.consent_at,
                               user.last_seen_at, user.unreachable_since is not None,
+                              bool(user.read_aloud),
                               (state.screen, list(state.stack), copy.deepcopy(state.data)),
                               user.created_at)
         self._places.put(key, token, visit.loaded)
@@ -239,7 +243,8 @@ class ConversationStore:
         profile = visit.profile
         wanted = {"language": profile.language or "ru",
                   "consent_version": profile.consent_version or consent_version,
-                  "consent_at": profile.consent_at or loaded.consent_at or now}
+                  "consent_at": profile.consent_at or loaded.consent_at or now,
+                  "read_aloud": profile.read_aloud}
         person = {name: value for name, value in wanted.items()
                   if value != getattr(loaded, name)}
         if loaded.last_seen_at is None or (touch and seen - loaded.last_seen_at > SEEN_PRECISION):
@@ -263,7 +268,7 @@ class ConversationStore:
         visit.loaded = Loaded(
             loaded.row_id, wanted["language"], wanted["consent_version"], wanted["consent_at"],
             person.get("last_seen_at", loaded.last_seen_at),
-            loaded.unreachable and "unreachable_since" not in person,
+            loaded.unreachable and "unreachable_since" not in person, wanted["read_aloud"],
             (place.screen, list(place.stack), copy.deepcopy(place.data)), loaded.created_at)
         self._places.put(key, token, visit.loaded)
 

@@ -173,13 +173,13 @@ def _register_questions(registry: Registry) -> None:
         pathway_id, question_id = argument.split("/")
         pathway = ctx.services.content.pathways[pathway_id]
         way_out = pathway.unsure_for(question_id)
-        options = [Choice("go:human", _("👤 Talk to a person"))]
+        options = [Choice("go:human", _("👤 Person"))]
         if way_out.next:
             options.insert(0, Choice(f"uns:{argument}", _("▶ Continue")))
         options += words_choice(ctx, way_out.text(ctx.language))
         return View(text=way_out.text(ctx.language), options=options, human=False)
 
-    @registry.screen("summary", accepts=_accepts_pathway)
+    @registry.screen("summary", accepts=_accepts_pathway, personal=True)
     def summary(ctx: Context, pathway_id: str) -> View:
         _ = ctx.gettext
         pathway = ctx.services.content.pathways[pathway_id]
@@ -338,7 +338,7 @@ def _register_plan(registry: Registry) -> None:
                                           trail.stop)
         ctx.go(f"plan:{pathway_id}/{trail.stop}/1")
 
-    @registry.screen("plan", accepts=_accepts_plan_page)
+    @registry.screen("plan", accepts=_accepts_plan_page, personal=True)
     def plan_page(ctx: Context, argument: str) -> View:
         _ = ctx.gettext
         pathway, outcome_id, outcome = _outcome(ctx, argument)
@@ -372,7 +372,7 @@ def _register_plan(registry: Registry) -> None:
             text += ". " + _("Was this clear?")
         return View(text=text, options=options)
 
-    @registry.screen("share", accepts=_accepts_outcome)
+    @registry.screen("share", accepts=_accepts_outcome, personal=True)
     def share(ctx: Context, argument: str) -> View:
         pathway, _outcome_id, outcome = _outcome(ctx, argument)
         writer = _writer(ctx, pathway, outcome)
@@ -395,7 +395,7 @@ def _register_plan(registry: Registry) -> None:
         else:
             ctx.notice(_("Thank you for saying so. A person can explain it: press “Person”."))
 
-    @registry.screen("date", accepts=_accepts_outcome)
+    @registry.screen("date", accepts=_accepts_outcome, personal=True)
     def ask_date(ctx: Context, argument: str) -> View:
         _ = ctx.gettext
         outcome = _outcome(ctx, argument)[2]
@@ -427,7 +427,7 @@ def _register_plan(registry: Registry) -> None:
         _set_start_date(ctx, split_ref(ctx.place.screen)[1], day)
         return True
 
-    @registry.screen("amount", accepts=_accepts_outcome)
+    @registry.screen("amount", accepts=_accepts_outcome, personal=True)
     def ask_amount(ctx: Context, _argument: str) -> View:
         _ = ctx.gettext
         return View(text=_("What is the amount of your claim in tenge? Type digits, for "
@@ -454,7 +454,7 @@ def _set_start_date(ctx: Context, argument: str, day: date) -> None:
 
 
 def _register_draft(registry: Registry) -> None:
-    @registry.screen("draft", accepts=_accepts_draft)
+    @registry.screen("draft", accepts=_accepts_draft, personal=True)
     def about_draft(ctx: Context, argument: str) -> View:
         _ = ctx.gettext
         outcome = _outcome(ctx, argument)[2]
@@ -468,7 +468,7 @@ def _register_draft(registry: Registry) -> None:
                      Choice(f"doc:{argument}", _("📄 Leave blank lines"))],
         )
 
-    @registry.screen("field", accepts=_accepts_field)
+    @registry.screen("field", accepts=_accepts_field, personal=True)
     def field(ctx: Context, argument: str) -> View:
         _ = ctx.gettext
         pathway_id, outcome_id, index = argument.split("/")
@@ -501,7 +501,7 @@ def _register_draft(registry: Registry) -> None:
             raise StaleChoice(argument)
         await _make_document(ctx, argument)
 
-    @registry.screen("ready", accepts=_accepts_draft)
+    @registry.screen("ready", accepts=_accepts_draft, personal=True)
     def ready(ctx: Context, argument: str) -> View:
         _ = ctx.gettext
         if not ctx.attachments:

@@ -1,10 +1,11 @@
-"""Moving around: Back, Main menu, paging, and any "go to this screen" button."""
+"""Moving around: Back, Main menu, paging, any "go to this screen" button, and 🔊 Listen."""
 
 from __future__ import annotations
 
 from bot.services.conversation.context import Context
 from bot.services.conversation.engine import StaleChoice
 from bot.services.conversation.registry import Registry
+from bot.services.conversation.screens import LISTEN
 
 
 def register(registry: Registry) -> None:
@@ -21,6 +22,11 @@ def register(registry: Registry) -> None:
     @registry.action("menu")
     async def menu(ctx: Context, _argument: str) -> None:
         ctx.home()
+
+    @registry.action(LISTEN)
+    async def listen(ctx: Context, _argument: str) -> None:
+        """The same screen again, read aloud (the engine adds the voice once it is drawn)."""
+        ctx.listen = True
 
     @registry.action("page")
     async def page(ctx: Context, number: str) -> None:

@@ -13,7 +13,7 @@ from bot.services.personal_data import FILENAME, as_file, export_person
 
 
 def register(registry: Registry) -> None:
-    @registry.screen("mydata")
+    @registry.screen("mydata", personal=True)
     async def my_data(ctx: Context, _argument: str) -> View:
         _ = ctx.gettext
         if not ctx.consented:
@@ -43,6 +43,14 @@ def register(registry: Registry) -> None:
         if chats:
             kept += "\n" + _("• your chats with call-centre operators ({count}) and what you "
                              "wrote in them").format(count=chats)
+        given, received = await ctx.services.relatives.counts(owner) \
+            if owner and ctx.services.relatives else (0, 0)
+        if given:
+            kept += "\n" + _("• relatives who get copies of your reminders ({count}): their "
+                             "messenger and the name they see").format(count=given)
+        if received:
+            kept += "\n" + _("• copies of a relative's reminders that you get ({count})").format(
+                count=received)
         # WhatsApp names a person by phone number when it sends no business-scoped id: then
         # the number is what is kept, and the screen must say so.
         by_phone = ctx.visit.user_id.startswith(ALIAS_PREFIX)
@@ -53,6 +61,9 @@ def register(registry: Registry) -> None:
         return View(
             text=kept + "\n\n" + promise,
             options=[*([Choice("go:hearings", _("📅 My hearings"))] if hearings else []),
+                     *([Choice("go:relatives", _("👪 Copies for a relative"))] if given else []),
+                     *([Choice("go:copies", _("👪 Copies I get"))] if received else []),
+                     _read_aloud_choice(ctx),
                      Choice("data:export", _("📄 Send me my data")),
                      Choice("go:mydata_delete", _("🗑 Delete all my data"))],
         )
@@ -74,6 +85,12 @@ def register(registry: Registry) -> None:
         if what == "export" and ctx.consented:
             await _send_export(ctx)
             return
+        if what in ("aloud_on", "aloud_off") and ctx.consented:
+            ctx.visit.profile.read_aloud = what == "aloud_on"
+            ctx.notice(_("Done: I will read every screen aloud.") if what == "aloud_on"
+                       else _("Done: I will not read screens aloud. Press 🔊 when you want "
+                              "to listen."))
+            return
         if what != "delete" or not ctx.consented:
             ctx.home()
             return
@@ -81,6 +98,15 @@ def register(registry: Registry) -> None:
         ctx.notice(_("Done: your settings, answers, hearings, reminders and chats with operators "
                      "are deleted. I keep nothing about you now."))
         ctx.home()
+
+
+def _read_aloud_choice(ctx: Context) -> Choice:
+    """The setting "read every screen aloud", kept with the profile (so only with consent)."""
+    _ = ctx.gettext
+    if ctx.visit.profile.read_aloud:
+        return Choice("data:aloud_off", _("🔇 Stop reading screens aloud"),
+                      short=_("🔇 Don't read aloud"))
+    return Choice("data:aloud_on", _("🔊 Read every screen aloud"), short=_("🔊 Read aloud"))
 
 
 async def _send_export(ctx: Context) -> None:

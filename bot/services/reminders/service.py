@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,9 +20,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Settings
 from bot.metrics import Metrics
 from bot.services.clock import Clock, utc_now
-from bot.services.conversation import Conversation
+from bot.services.conversation import Conversation, Screen
 from bot.services.coordination import Coordination
 from bot.services.flows.hearing_text import reminder_view
+from bot.services.flows.relative_text import copy_view
 from bot.services.hearings.book import HearingBook
 from bot.services.hearings.timing import QuietHours
 from bot.services.reminders.delivery import Delivery
@@ -78,10 +79,16 @@ def build_pacers(settings: Settings, coordination: Coordination | None = None) -
 def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation: Conversation,
                      deliveries: Mapping[str, Delivery], clock: Clock,
                      pacers: Pacers | None = None) -> ReminderDispatcher:
-    def compose(item: DueReminder, late: bool):
-        return conversation.compose(item.channel, item.chat_id, item.language,
-                                    lambda ctx: reminder_view(ctx, item, late),
-                                    name=f"reminder:{item.kind}")
+    speech = conversation.services.speech
+
+    def compose(item: DueReminder, late: bool) -> Screen | Awaitable[Screen]:
+        view = copy_view if item.is_copy else reminder_view  # a relative's copy is told apart
+        screen = conversation.compose(item.channel, item.chat_id, item.language,
+                                      lambda ctx: view(ctx, item, late),
+                                      name=f"reminder:{item.kind}")
+        if item.read_aloud and speech is not None and speech.available:
+            return speech.voiced(screen, asked=False)  # made for them alone: never cached
+        return screen
 
     pacers = pacers or build_pacers(settings, conversation.services.coordination)
     return ReminderDispatcher(

@@ -25,7 +25,7 @@ from tests.test_run_command import start_bot
 
 PEOPLE = 24
 KILL_AFTER = PEOPLE * 5  # answers to button presses after consent, all people together
-NAV = {"back", "menu", "go:human"}
+NAV = {"back", "menu", "go:human", "listen"}  # 🔊 adds a voice below and changes nothing
 # Buttons that make files, hand the person to an operator, delete them, or change language or
 # consent: the walk keeps to the conversation itself.
 NOT_PRESSED = ("doc", "hics", "data", "hand", "consent", "hdel", "hstopall", "lang")

@@ -64,11 +64,13 @@ async def test_summary_then_plan_pages_then_start_over(core: Core) -> None:
     assert shown.text.startswith("Жауаптарыңыз:")
     shown = await person.press_label("✅ Жоспарымды көрсету")
     assert shown.name == f"plan:{DIVORCE}/registry/1"
-    assert shown.text.startswith("АХАЖ арқылы ажырасу — Не істеу керек")
-    assert "📖 egov.kz: «Некені бұзу»" in shown.text and "тексерілді 22.11.2026" in shown.text
-    shown = await person.press_label("Әрі қарай ➡")
-    shown = await person.press_label("Әрі қарай ➡")
-    assert "Мемлекеттік баж" in shown.text
+    assert shown.text.startswith("АХАЖ арқылы ажырасу\n\n✍️ Не істеу керек:")
+    assert "💰 Құны: 8 650 ₸ (мемлекеттік баж)" in plain(shown.text)
+    shown = await person.press_label("📖 Бұл қайдан алынды")
+    assert "egov.kz: «Некені бұзу»" in shown.text and "тексерілді 22.11.2026" in shown.text
+    await person.press("back")
+    while "Мемлекеттік баж" not in shown.text:
+        shown = await person.press_label("Әрі қарай ➡")
     assert "2 АЕК × 4 325 ₸ = 8 650 ₸." in plain(shown.text)
     await person.press("menu")
     assert "▶ Жалғастыру: Ажырасу" not in person.labels  # finished: nothing to continue
@@ -99,17 +101,17 @@ async def test_deadline_dates_and_the_duty_sum_from_what_the_person_types(core: 
     person = await agreed_person(core)
     await person.answer("agree/no", "baby/no", "property/yes")
     await person.press(f"plan:{DIVORCE}")
-    shown = await person.press(f"go:plan:{DIVORCE}/court_property/3")
+    shown = await person.press(f"go:plan:{DIVORCE}/court_property/4")
     assert "Посчитать мои сроки" in shown.text
     await person.press_label("📅 Посчитать мои сроки")
     shown = await person.say("завтра")
     assert "Не получилось прочитать дату" in shown.notice
     shown = await person.say("25.09.2026")
-    assert shown.name == f"plan:{DIVORCE}/court_property/3"
+    assert shown.name == f"plan:{DIVORCE}/court_property/4"
     assert "➡ Последний день: 25 октября 2026 г." in plain(shown.text)
     assert "надёжнее подать до 23 октября 2026 г." in plain(shown.text)  # Sunday and Republic Day
 
-    shown = await person.press(f"go:plan:{DIVORCE}/court_property/4")
+    shown = await person.press(f"go:plan:{DIVORCE}/court_property/5")
     assert "Нажмите «Ввести сумму»" in shown.text
     await person.press_label("🧮 Ввести сумму")
     shown = await person.say("сто тысяч")

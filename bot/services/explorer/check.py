@@ -164,6 +164,12 @@ class PathwayWalker:
         if f"go:amount:{base}" in ids:
             await press(f"go:amount:{base}")
             await type_text(SAMPLE_AMOUNT)
+        sources = next((choice for choice in ids if choice.startswith(f"go:src:{base}/")), None)
+        if sources:
+            listed = await press(sources)
+            if "https://" not in listed.text:
+                self.problems.append(f"{listed.name}: the sources screen lists no link")
+            await press("back")
         if f"go:share:{base}" in ids:
             await press(f"go:share:{base}")
             await press("back")

@@ -6,7 +6,9 @@ Screens (references):
   unsure:<pathway>/<question>  the broader explanation behind "I'm not sure"
   summary:<pathway>            the answers so far; Show my plan / Change an answer / Start over
   change:<pathway>             which answer to change
-  plan:<pathway>/<outcome>/<n> the plan's n-th section
+  plan:<pathway>/<outcome>/<n> the plan's n-th section (the first leads with what to do, by
+                               when and what it costs)
+  src:<pathway>/<outcome>/<n>  the sources behind that page: act, article, link, checked date
   date:<pathway>/<outcome>     the person's start date, to count deadlines
   amount:<pathway>/<outcome>   the claim amount, to count the duty
   share:<pathway>/<outcome>    the whole plan as one message to forward
@@ -29,7 +31,7 @@ from bot.services.conversation.screens import Choice
 from bot.services.explorer.calc import parse_amount, parse_date
 from bot.services.explorer.drafts import clean_field, draft_files, fill
 from bot.services.explorer.model import Outcome, Pathway, Question
-from bot.services.explorer.plan import PlanWriter, sections_of
+from bot.services.explorer.plan import PlanWriter, first_term, sections_of
 from bot.services.explorer.progress import SKIPPED, UNSURE, Progress, drop_all_fields
 from bot.services.flows.glossary import words_choice
 from bot.services.flows.topics import topic_ref
@@ -346,8 +348,9 @@ def _register_plan(registry: Registry) -> None:
         sections = sections_of(outcome)
         section = sections[page - 1]
         base = f"{pathway.id}/{outcome_id}"
+        writer = _writer(ctx, pathway, outcome)
         options: list[Choice] = []
-        if section == "deadlines" and any(item.term for item in outcome.deadlines):
+        if section in ("what", "deadlines") and first_term(outcome):
             options.append(Choice(f"go:date:{base}", _("📅 Count my dates")))
         if section == "duty" and outcome.duty and outcome.duty.kind == "percent":
             options.append(Choice(f"go:amount:{base}", _("🧮 Enter the amount")))
@@ -363,14 +366,24 @@ def _register_plan(registry: Registry) -> None:
                 options.append(Choice(f"go:draft:{base}", _("📄 Draft document")))
             options.append(Choice(f"fb:{base}/up", _("👍 Clear")))
             options.append(Choice(f"fb:{base}/down", _("👎 Not clear")))
+        if writer.page_sources(section):
+            options.append(Choice(f"go:src:{argument}", _("📖 Where this comes from"),
+                                  _("📖 Sources")))
         if page == 1 or page == len(sections):
             options.append(Choice(f"go:share:{base}", _("📤 Plan in one message")))
-        text = _writer(ctx, pathway, outcome).page(section)
-        options += words_choice(ctx, text)
-        text += "\n\n" + _("Step {page} of {pages}").format(page=page, pages=len(sections))
+        step = _("Step {page} of {pages}").format(page=page, pages=len(sections))
         if page == len(sections):
-            text += ". " + _("Was this clear?")
+            step += ". " + _("Was this clear?")
+        text = writer.page(section, step)
+        if page > 1:  # the first page is kept short enough for its buttons to show unscrolled
+            options += words_choice(ctx, text)
         return View(text=text, options=options)
+
+    @registry.screen("src", accepts=_accepts_plan_page)
+    def page_sources(ctx: Context, argument: str) -> View:
+        pathway, _outcome_id, outcome = _outcome(ctx, argument)
+        section = sections_of(outcome)[int(argument.split("/")[2]) - 1]
+        return View(text=_writer(ctx, pathway, outcome).sources_text(section))
 
     @registry.screen("share", accepts=_accepts_outcome)
     def share(ctx: Context, argument: str) -> View:

@@ -357,12 +357,11 @@ class PlanWriter:
             lines.append(entry)
         return "\n\n".join(lines)
 
-    def links(self) -> list[str]:
-        """The sources' addresses, for the draft document's last line."""
-        seen: dict[str, None] = {}
-        for source_id in self.outcome.cited():
-            seen.setdefault(self.content.sources[source_id].url)
-        return list(seen)
+    def acts(self) -> list[str]:
+        """The sources by name in the person's language ("ГПК РК, ст. 141"), for the draft's
+        short last line."""
+        return list(dict.fromkeys(self.content.sources[source_id].cite(self.language)
+                                  for source_id in self.outcome.cited()))
 
 
 def _number(value: float | None, language: str) -> str:

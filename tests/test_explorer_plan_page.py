@@ -173,7 +173,7 @@ async def test_the_first_page_leads_and_its_sources_are_one_press_away(core: Cor
     shown = await person.press(f"day:{ORDER}/object/today")  # counted from today: all 10 left
     assert shown.name == f"plan:{ORDER}/object/1"  # back on the first page, not asked twice
     assert "осталось 10 рабочих дней" in shown.text
-    shown = await person.press(f"go:plan:{ORDER}/object/3")
+    shown = await person.press(f"go:plan:{ORDER}/object/4")  # the deadlines
     assert "➡ Последний день" in shown.text and "осталось 10 рабочих дней" in shown.text
     assert "📅 Посчитать мои сроки" in person.labels
     shown = await person.press("back")

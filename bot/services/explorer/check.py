@@ -181,7 +181,10 @@ class PathwayWalker:
             await press("back")
             field = await press(f"go:field:{base}/0")
             while field.name.startswith("field:"):
+                asked = field.name
                 field = await type_text("Test Person")
+                if field.name == asked:  # a number or a date, refused as a name: skip it
+                    field = await press(f"skip:{asked.split(':', 1)[1]}")
             await press("menu")
             await press(f"resume:{base.split('/')[0]}")
             await press(f"plan:{base.split('/')[0]}")

@@ -261,3 +261,11 @@ async def test_the_sources_screen_works_through_the_web_chat(local_chat: BotApp)
         await citizen.press("📖 Бұл қайдан алынды")
         assert citizen.text.startswith("📖 Дереккөздер: Сот бұйрығына қарсылық беру")
         assert "тексерілді 22.11.2026" in citizen.text
+
+
+def test_the_forwarded_plan_leads_the_same_way_without_pointing_to_a_button() -> None:
+    outcome = CONTENT.pathways[ORDER].outcomes["object"]
+    whole = _writer(outcome, "ru", date(2026, 12, 2), None).whole()
+    assert "✍️ Что сделать:" in whole and "📅 Срок: 10 рабочих дней." in whole
+    assert "Нажмите 📅" not in whole  # a forwarded message has no buttons
+    assert "проверено 22.11.2026" in whole  # sources stay beside each statement there

@@ -124,10 +124,12 @@ class PlanWriter:
 
     # The lead: what to do, by when, what it costs.
 
-    def lead(self) -> str:
+    def lead(self, on_screen: bool = True) -> str:
+        """What to do, by when, what it costs; `on_screen` is False for the forwarded plan,
+        which has no 📅 button to point to."""
         _ = self.gettext
         lines = [_("✍️ What to do: {text}").format(text=self.shown(self.outcome.what[0]))]
-        by_when = self.by_when()
+        by_when = self.by_when(on_screen)
         if by_when:
             lines.append(by_when)
         cost = self.cost()
@@ -135,16 +137,19 @@ class PlanWriter:
             lines.append(cost)
         return "\n".join(lines)
 
-    def by_when(self) -> str | None:
+    def by_when(self, on_screen: bool = True) -> str | None:
         _ = self.gettext
         item = first_term(self.outcome)
         if item is None or item.term is None:
             return None
         if self.start_date is None:
             assert self.outcome.start_event is not None  # the schema asks for it with a term
+            words = {"term": self.term_words(item.term),
+                     "event": self.outcome.start_event(self.language)}
+            if not on_screen:
+                return _("📅 Term: {term}. It counts from: {event}.").format(**words)
             return _("📅 Term: {term}. It counts from: {event}. Press 📅 and I will count the "
-                     "days.").format(term=self.term_words(item.term),
-                                     event=self.outcome.start_event(self.language))
+                     "days.").format(**words)
         left = self.days_left(item.term)
         day = format_day(left.by, self.language)
         if left.count < 0:
@@ -282,7 +287,7 @@ class PlanWriter:
         section with each statement's source beside it."""
         _ = self.gettext
         parts = [_("⚖️ Action plan: {title}").format(title=self.outcome.title(self.language)),
-                 self.lead()]
+                 self.lead(on_screen=False)]
         for section in sections_of(self.outcome):
             if section == "more":
                 continue  # "what to do" below has every one of them, with its source

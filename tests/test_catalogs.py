@@ -10,6 +10,7 @@ from bot.services.content_check import check_catalogs
 from bot.services.i18n import LANGUAGES, LOCALES_DIR, gettext_for
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
+CASE_FORM = re.compile(r"_(dative|ablative|locative)$")
 
 
 def catalog(language: str):
@@ -36,6 +37,11 @@ def forms(value: str | tuple[str, ...]) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
+def _base(name: str) -> str:
+    """A Kazakh case form of a placeholder (`{day_dative}`) stands for the placeholder."""
+    return CASE_FORM.sub("", name)
+
+
 def test_translations_keep_every_placeholder() -> None:
     """A translation that drops {date} would crash `.format()` on the citizen's screen."""
     for language in LANGUAGES:
@@ -43,7 +49,27 @@ def test_translations_keep_every_placeholder() -> None:
             if message.id:
                 wanted = sorted(PLACEHOLDER.findall(forms(message.id)[0]))
                 for form in forms(message.string):
-                    assert wanted == sorted(PLACEHOLDER.findall(form)), (language, message.id)
+                    assert wanted == sorted(map(_base, PLACEHOLDER.findall(form))), (
+                        language, message.id)
+
+
+def test_case_forms_are_filled_where_a_translation_uses_them() -> None:
+    """`{day_dative}` exists only where the code formats the message with `kazakh.forms()`."""
+    from babel.messages.extract import extract_from_dir
+
+    needs = {message.id for language in LANGUAGES for message in catalog(language)
+             if message.id and any(CASE_FORM.search(name) for form in forms(message.string)
+                                   for name in PLACEHOLDER.findall(form))}
+    assert needs, "the deadline line uses {day_dative}"
+    root = LOCALES_DIR.parent
+    found = set()
+    for file, line, message, *_rest in extract_from_dir(str(root.parent / "bot"),
+                                                        method_map=[("**.py", "python")]):
+        if message in needs:
+            lines = (root.parent / "bot" / file).read_text(encoding="utf-8").splitlines()
+            assert "forms(" in "\n".join(lines[line - 1:line + 3]), (file, line, message)
+            found.add(message)
+    assert found == needs
 
 
 def test_kazakh_is_kazakh_and_russian_is_russian() -> None:

@@ -34,7 +34,7 @@ async def test_a_guide_step_by_step_with_back_trouble_and_stuck(core: Core) -> N
     assert shown.name == "guide_step:guide.eds/1"
     assert shown.text.startswith(f"📘 Получить ЭЦП · шаг 1 из {len(guide.steps)}\n"
                                  f"{guide.steps[0].title('ru')}\n\n{guide.steps[0].text('ru')}")
-    assert "🙋 Я застрял(а)" in person.labels and "◀ Назад" in person.labels
+    assert "👤 Помощь человека" in person.labels and "◀ Назад" in person.labels
     await person.press_label("Дальше ➡")
     assert person.screen.name == "guide_step:guide.eds/2"
     await person.press_label("◀ Назад")
@@ -45,7 +45,7 @@ async def test_a_guide_step_by_step_with_back_trouble_and_stuck(core: Core) -> N
     assert shown.text.endswith(guide.steps[with_trouble - 1].trouble("ru"))
     await person.press_label("🔁 Повторить шаг")
     assert person.screen.name == f"guide_step:guide.eds/{with_trouble}"
-    shown = await person.press_label("🙋 Я застрял(а)")
+    shown = await person.press_label("👤 Помощь человека")
     assert shown.name == "human"
 
 
@@ -123,6 +123,10 @@ async def test_the_glossary_by_typing_and_from_a_plan_page(core: Core) -> None:
 
     await person.press("go:plan:debt.loan/" + next(iter(
         core.content.pathways["debt.loan"].outcomes)) + "/1")
+    # The first page keeps to the lead and its buttons; the words are from the second on.
+    assert "📚 Сөздердің мағынасы" not in person.labels
+    while "📚 Сөздердің мағынасы" not in person.labels:
+        await person.press_label("Әрі қарай ➡")
     words = next(c for c in person.screen.choices if c.label == "📚 Сөздердің мағынасы")
     shown = await person.press(words.id)
     ids = words.id.removeprefix("go:words:").split("+")

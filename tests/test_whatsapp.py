@@ -101,7 +101,7 @@ async def test_unsigned_or_forged_webhooks_are_refused_and_nothing_happens(
     answer = await graph.say(citizen, "/start")
     assert answer[0].text == S.LANGUAGE_PROMPT_RU_FIRST
     assert answer[0].kind == "button"
-    assert answer[0].titles == ["Русский", "Қазақша", "👤 Помощь человека"]
+    assert answer[0].titles == ["Русский", "Қазақша", "👤 Помощь / Көмек"]
 
 
 async def test_a_redelivered_message_is_answered_once_even_by_another_instance(
@@ -146,14 +146,19 @@ async def test_divorce_pathway_to_the_draft_files_through_whatsapp(
     shown = await graph.press(citizen, "Жоқ")
     assert shown[0].text.startswith("Жауаптарыңыз:")
     shown = await graph.press(citizen, "✅ Жоспарымды көрсету")
-    assert shown[0].text.startswith("Сот арқылы ажырасу — Не істеу керек")
-    assert "📖 egov.kz: «Некені бұзу»" in shown[0].text
+    assert shown[0].text.startswith("Сот арқылы ажырасу\n\n✍️ Не істеу керек:")
+    assert "egov.kz" not in shown[0].text  # the sources are one press away
+    shown = await graph.press(citizen, "📖 Бұл қайдан алынды")
+    assert "egov.kz: «Некені бұзу»" in shown[0].text and "тексерілді" in shown[0].text
+    shown = await graph.press(citizen, "◀ Артқа")
+    assert shown[0].text.startswith("Сот арқылы ажырасу\n\n✍️ Не істеу керек:")
     while not any(t.startswith("📄") for t in shown[-1].titles):
         shown = await graph.press(citizen, "Әрі қарай ➡")
     await graph.press(citizen, "📄")
     await graph.press(citizen, "✍️")
     await graph.say(citizen, "Серікова Әсел Қайратқызы")
-    await graph.press(citizen, "⏭")
+    for _field in ("iin", "phone", "address"):
+        await graph.press(citizen, "⏭")
     await graph.say(citizen, "Сериков Ұлан")
     await graph.press(citizen, "⏭")
     shown = await graph.press(citizen, "⏭")  # the last field: the court
@@ -243,7 +248,7 @@ async def test_numbered_lines_are_answered_by_number(
         citizen = Citizen("KZ.500000000001")
         shown = await graph.say(citizen, "Здравствуйте")
         assert shown[0].kind == "text"
-        assert "1. Русский\n2. Қазақша\n3. 👤 Помощь человека" in shown[0].text
+        assert "1. Русский\n2. Қазақша\n3. 👤 Помощь / Көмек" in shown[0].text
         assert shown[0].text.endswith("Ответьте цифрой, например 1.")
         shown = await graph.say(citizen, "2")
         assert shown[0].text.startswith(S.CONSENT_START["kk"])

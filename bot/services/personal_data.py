@@ -17,6 +17,7 @@ from bot.storage.models import (
     Handoff,
     HandoffMessage,
     Hearing,
+    RelativeLink,
     Reminder,
     User,
 )
@@ -35,7 +36,16 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
         hearings = (await session.scalars(select(Hearing).where(
             Hearing.user_id == user.id).order_by(Hearing.starts_at))).all()
         reminders = (await session.scalars(select(Reminder).where(
-            Reminder.hearing_id.in_([h.id for h in hearings])).order_by(Reminder.due_at))).all()
+            Reminder.hearing_id.in_([h.id for h in hearings]), Reminder.link_id.is_(None),
+        ).order_by(Reminder.due_at))).all()
+        given = (await session.execute(
+            select(RelativeLink, User.channel).outerjoin(User, User.id == RelativeLink.relative_id)
+            .where(RelativeLink.citizen_id == user.id).order_by(RelativeLink.id))).all()
+        received = (await session.scalars(select(RelativeLink).where(
+            RelativeLink.relative_id == user.id).order_by(RelativeLink.id))).all()
+        copies = (await session.scalars(select(Reminder).where(
+            Reminder.link_id.in_([link.id for link in received])).order_by(
+            Reminder.due_at))).all()
         chats = (await session.scalars(select(Handoff).where(
             Handoff.user_id == user.id).order_by(Handoff.id))).all()
         messages = (await session.scalars(select(HandoffMessage).where(
@@ -69,7 +79,26 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
                          for m in messages if m.handoff_id == c.id],
         } for c in chats],
         "follow_ups": [{"reason": f.reason, "created": _when(f.created_at)} for f in follow_ups],
+        # Copies of reminders for relatives (bot/services/relatives.py), from both sides.
+        "relatives_who_get_copies": [{
+            "hearing": _case(hearings, link.hearing_id), "name_they_see": link.name,
+            "messenger": channel, "agreed": _when(link.used_at) if channel else None,
+            "link_valid_until": None if channel else _when(link.expires_at),
+        } for link, channel in given],
+        "copies_i_get": [{
+            "from": link.name, "hearings": "one" if link.hearing_id else "all",
+            "since": _when(link.used_at),
+            "copies": [{"kind": r.kind, "due_at": _when(r.due_at), "status": r.status,
+                        "sent_at": _when(r.sent_at)} for r in copies if r.link_id == link.id],
+        } for link in received],
     }
+
+
+def _case(hearings: list[Hearing], hearing_id: int | None) -> str:
+    """Which of the person's hearings a link covers: its case number, or "all"."""
+    if hearing_id is None:
+        return "all"
+    return next((h.case_number for h in hearings if h.id == hearing_id), str(hearing_id))
 
 
 def as_file(document: dict[str, Any]) -> bytes:

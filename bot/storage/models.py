@@ -169,6 +169,36 @@ class Reminder(Base):
     # The messenger's id for the message sent (WhatsApp's "wamid…"): a delivery failure it
     # reports later, by webhook, finds its reminder by this.
     message_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    # Empty: the reminder goes to the hearing's owner. Set: it is a copy for the relative of
+    # that link (bot/services/relatives.py), on the relative's own channel and language;
+    # stopping the link deletes its copies.
+    link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("relative_links.id", ondelete="CASCADE"), index=True)
+
+
+class RelativeLink(Base):
+    """A citizen lets one relative get copies of their reminders: for one hearing, or for all
+    of them (`hearing_id` empty). Made as a one-time code, of which only the hash is kept; it
+    is used once (`used_at`) and expires. Once the relative agreed, `relative_id` is set and
+    copies go to them. Deleting either person, or the hearing, deletes the link and its copies.
+    """
+
+    __tablename__ = "relative_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                            index=True)
+    hearing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hearings.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # How the relative will know whose hearing it is ("мама"), as the citizen typed it, or
+    # nothing. Encrypted at rest.
+    name: Mapped[str | None] = mapped_column(Sealed)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    relative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
 
 class FollowUp(Base):

@@ -17,14 +17,15 @@ from bot.services.conversation import Event, EventKind, Screen
 from bot.services.conversation.context import CONSENT_VERSION
 from bot.services.conversation.engine import STALE_NOTICE
 from bot.services.conversation.store import Place, Profile, Visit
-from bot.services.explorer.model import Pathway
+from bot.services.explorer.model import DRAFT_FIELDS, Pathway
 from bot.services.explorer.plan import sections_of
 from bot.services.explorer.progress import SKIPPED, UNSURE
 from bot.services.i18n import LANGUAGES, gettext_for
 
 SAMPLE_AMOUNT = "500 000"
-FILLABLE = {"court", "your_name", "your_address", "other_name", "other_address", "amount",
-                "today"}
+# The blanks a draft may name: the fields asked for, and what the bot fills itself (the claim
+# amount, today's date, the date a copy was received from the deadline calculator).
+FILLABLE = {*DRAFT_FIELDS, "amount", "today", "received"}
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from bot.services.explorer.calc import (
 )
 from bot.services.explorer.model import Deadline, Duty, Outcome, Statement, Term
 from bot.services.i18n import N_, ngettext_for
+from bot.services.kazakh import forms
 
 Gettext = Callable[[str], str]
 
@@ -222,7 +223,7 @@ class PlanWriter:
                                                                           self.language))
             if end.day_off:
                 text += " " + _("(a day off: to be safe, file by {day})").format(
-                    day=format_day(end.safe_day, self.language))
+                    **forms("day", format_day(end.safe_day, self.language), self.language))
             left = self.days_left(item.term)
             if left.count > 0:
                 text += " — " + self.left_words(left)

@@ -43,6 +43,14 @@ def register(registry: Registry) -> None:
         if chats:
             kept += "\n" + _("• your chats with call-centre operators ({count}) and what you "
                              "wrote in them").format(count=chats)
+        given, received = await ctx.services.relatives.counts(owner) \
+            if owner and ctx.services.relatives else (0, 0)
+        if given:
+            kept += "\n" + _("• relatives who get copies of your reminders ({count}): their "
+                             "messenger and the name they see").format(count=given)
+        if received:
+            kept += "\n" + _("• copies of a relative's reminders that you get ({count})").format(
+                count=received)
         # WhatsApp names a person by phone number when it sends no business-scoped id: then
         # the number is what is kept, and the screen must say so.
         by_phone = ctx.visit.user_id.startswith(ALIAS_PREFIX)
@@ -53,6 +61,8 @@ def register(registry: Registry) -> None:
         return View(
             text=kept + "\n\n" + promise,
             options=[*([Choice("go:hearings", _("📅 My hearings"))] if hearings else []),
+                     *([Choice("go:relatives", _("👪 Copies for a relative"))] if given else []),
+                     *([Choice("go:copies", _("👪 Copies I get"))] if received else []),
                      Choice("data:export", _("📄 Send me my data")),
                      Choice("go:mydata_delete", _("🗑 Delete all my data"))],
         )

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.clock import Clock
+from bot.services.clock import Clock, as_utc
+from bot.services.hearings.copies import recipients
 from bot.services.hearings.timing import REMINDER_KINDS, QuietHours, reminder_times
 from bot.storage.db import SessionFactory
 from bot.storage.models import Hearing, Reminder, User
@@ -134,6 +135,7 @@ class HearingBook:
             if hearing is None or hearing.user_id != user_id:
                 return False
             moved = "starts_at" in changes and changes["starts_at"] != hearing.starts_at
+            was = hearing.starts_at
             rewanted = "reminders_on" in changes and changes["reminders_on"] != \
                 hearing.reminders_on
             for name, value in changes.items():
@@ -143,6 +145,8 @@ class HearingBook:
             hearing.updated_at = now
             if moved or rewanted:
                 await self.reschedule(session, hearing, now)
+            if moved:
+                await self._tell_relatives(session, hearing, was, now)
             return True
 
     async def stop_reminders(self, user_id: int, hearing_id: int) -> bool:
@@ -162,15 +166,30 @@ class HearingBook:
         return len([h for h in hearings if h.reminders_on])
 
     async def reschedule(self, session: AsyncSession, hearing: Hearing, now: datetime) -> None:
-        """Replace the hearing's reminders still to come with ones for its current time."""
+        """Replace the hearing's reminders still to come with ones for its current time: the
+        owner's and the copies for relatives (bot/services/hearings/copies.py)."""
         await session.execute(delete(Reminder).where(
             Reminder.hearing_id == hearing.id, Reminder.status.in_(OPEN),
             Reminder.kind.in_(REMINDER_KINDS)))
         if hearing.status != "active":
             return
+        for link_id in await recipients(session, hearing):
+            self.add_reminders(session, hearing, now, link_id)
+
+    def add_reminders(self, session: AsyncSession, hearing: Hearing, now: datetime,
+                      link_id: int | None = None) -> None:
+        """The hearing's reminders still to come, for its owner or (`link_id`) a relative."""
         for kind, due in reminder_times(hearing.starts_at, hearing.reminders_on, self.quiet, now):
             session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=due, status="pending",
-                                 attempts=0, created_at=now))
+                                 attempts=0, created_at=now, link_id=link_id))
+
+    async def _tell_relatives(self, session: AsyncSession, hearing: Hearing, was: datetime,
+                              now: datetime) -> None:
+        """The owner moved the hearing themselves: they know, their relatives are told."""
+        for link_id in (await recipients(session, hearing))[1:]:
+            session.add(Reminder(hearing_id=hearing.id, kind="moved", due_at=now,
+                                 status="pending", attempts=0, created_at=now, link_id=link_id,
+                                 detail={"was": as_utc(was).isoformat()}))
 
     async def forget_old(self) -> int:
         """Delete hearings that ended more than `keep_days` ago (their reminders go with them)."""

@@ -45,6 +45,7 @@ class Region(Strict):
     places: list[str] = Field(default_factory=list)
     courts: list[Court] = Field(default_factory=list)
 
+
 class CourtList(Strict):
     regions: list[Region] = Field(min_length=1)
 
@@ -86,6 +87,10 @@ class CourtList(Strict):
                 found.append(region)
         return found
 
+    def region_of(self, court_id: str) -> Region | None:
+        return next((region for region in self.regions
+                     if any(court.id == court_id for court in region.courts)), None)
+
 
 # Words in region names that name no place: "облысы", "область", "қаласы", "город".
 GENERIC = {"облысы", "област", "область", "каласы", "каласынын", "город", "гор", "обл"}
@@ -98,10 +103,6 @@ def _names_a_place(word: str, place: str) -> bool:
     if len(word) < 4:
         return False
     return place.startswith(word) or (word.startswith(place) and len(word) - len(place) <= 4)
-
-    def region_of(self, court_id: str) -> Region | None:
-        return next((region for region in self.regions
-                     if any(court.id == court_id for court in region.courts)), None)
 
 
 class HearingHelp(Strict):

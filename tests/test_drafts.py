@@ -142,15 +142,21 @@ def test_an_alimony_draft_carries_the_iin_phone_and_the_child(language: str) -> 
 
 
 @needs_pdftotext
-def test_an_objection_carries_the_order_and_reuses_the_day_the_copy_came() -> None:
+@pytest.mark.parametrize(("language", "sentence"), [
+    ("ru", "Судом вынесен судебный приказ № 2-1234/2026 от 18.11.2026. Его копию я получил(а) "
+           "(или узнал(а) о приказе): 20.11.2026."),
+    ("kk", "Сот 18.11.2026 № 2-1234/2026 сот бұйрығын шығарды. Оның көшірмесін алған (бұйрық "
+           "туралы білген) күнім: 20.11.2026."),
+])
+def test_an_objection_carries_the_order_and_reuses_the_day_the_copy_came(language: str,
+                                                                         sentence: str) -> None:
     template = CONTENT.drafts["court_order_objection"]
     fields = {"order_number": "2-1234/2026", "order_date": "18.11.2026"}
-    draft = fill(template, "ru", {"agree": "disagree"}, fields, TODAY,
+    draft = fill(template, language, {"agree": "disagree"}, fields, TODAY,
                  received=date(2026, 11, 20))
-    pdf, word = draft_files(template, draft, "ru")
+    pdf, word = draft_files(template, draft, language)
     for text in (_one_line(pdftotext(pdf.content)), _one_line(read_docx(word.content))):
-        assert ("Судом вынесен судебный приказ № 2-1234/2026 от 18.11.2026. Его копию я "
-                "получил(а) (или узнал(а) о приказе): 20.11.2026.") in text
+        assert sentence in text
 
 
 @needs_pdftotext
@@ -222,3 +228,16 @@ async def test_details_typed_for_an_objection_go_in_the_file_and_are_not_kept(co
     stored = await stored_data(core)
     for typed in ("Абенов", "900101450123", "234-56-78", "2-77/2026", "18.11.2026"):
         assert typed not in stored, typed
+
+
+def test_a_draft_blank_that_is_never_asked_is_a_content_problem() -> None:
+    """{your_iin} on the form but not among the questions would always print blank."""
+    from bot.services.explorer.check import static_problems
+
+    assert not [p for p in static_problems(CONTENT) if p.startswith("draft ")]
+    complaint = CONTENT.drafts["fine_complaint"]
+    unasked = complaint.model_copy(update={"fields": ("your_name", "your_address")})
+    content = CONTENT.model_copy(update={"drafts": {**CONTENT.drafts, "fine_complaint": unasked}})
+    problems = [p for p in static_problems(content) if p.startswith("draft fine_complaint")]
+    assert "draft fine_complaint: {your_iin} is never asked (add it to `fields`)" in problems
+    assert "draft fine_complaint: {your_phone} is never asked (add it to `fields`)" in problems

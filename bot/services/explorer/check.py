@@ -88,6 +88,9 @@ def static_problems(content: Content) -> list[str]:
                     for name in re.findall(r"{([^{}]*)}", section.text(language)):
                         if name not in FILLABLE:
                             problems.append(f"draft {draft_id}: unknown blank {{{name}}}")
+                        elif name in DRAFT_FIELDS and name not in draft.fields:
+                            problems.append(f"draft {draft_id}: {{{name}}} is never asked "
+                                            "(add it to `fields`)")
     return problems
 
 

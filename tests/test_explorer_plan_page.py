@@ -265,3 +265,18 @@ def test_the_forwarded_plan_leads_the_same_way_without_pointing_to_a_button() ->
     assert "✍️ Что сделать:" in whole and "📅 Срок: 10 рабочих дней." in whole
     assert "Нажмите 📅" not in whole  # a forwarded message has no buttons
     assert "проверено 22.11.2026" in whole  # sources stay beside each statement there
+
+
+def test_a_claim_does_not_lead_with_the_appeal_term_of_the_decision_to_come() -> None:
+    """'File a claim' then '📅 1 month' would read as a month to file it: the appeal's term is
+    on the deadlines page only, counted there once a date is given."""
+    outcome = CONTENT.pathways["family.divorce"].outcomes["court"]
+    writer = _writer(outcome, "ru", date(2026, 12, 2), date(2026, 11, 25))
+    lead = writer.page("what")
+    assert "📅" not in lead and "месяц" not in lead
+    deadlines = plain(writer.page("deadlines"))
+    assert "Апелляционная жалоба" in deadlines and "➡ Последний день: 25 декабря 2026 г." in (
+        deadlines)
+    for pathway in CONTENT.pathways.values():
+        for item in (d for o in pathway.outcomes.values() for d in o.deadlines if d.later):
+            assert item.term, pathway.id  # `later` marks a term the calculator counts

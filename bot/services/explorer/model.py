@@ -59,6 +59,9 @@ class Term(Strict):
 
 class Deadline(Statement):
     term: Term | None = None  # when set, the date is computed from the person's start date
+    # A later step's term (appealing the decision a claim will bring): it is counted on the
+    # deadlines page, but the first page does not lead with it, as nothing is due by it yet.
+    later: bool = False
 
 
 class Duty(Strict):

@@ -64,8 +64,14 @@ def sections_of(outcome: Outcome) -> list[str]:
 
 
 def first_term(outcome: Outcome) -> Deadline | None:
-    """The deadline the plan leads with: the first one the calculator can count."""
-    return next((item for item in outcome.deadlines if item.term), None)
+    """The deadline the plan leads with: the first one the calculator can count that is due
+    for this step (not a `later` step's, such as the appeal against the decision to come)."""
+    return next((item for item in outcome.deadlines if item.term and not item.later), None)
+
+
+def has_terms(outcome: Outcome) -> bool:
+    """Whether the calculator can count any of the outcome's deadlines."""
+    return any(item.term for item in outcome.deadlines)
 
 
 @dataclass
@@ -231,7 +237,7 @@ class PlanWriter:
 
     def _counted_from(self) -> list[str]:
         _ = self.gettext
-        if not (first_term(self.outcome) and self.outcome.start_event):
+        if not (has_terms(self.outcome) and self.outcome.start_event):
             return []
         event = self.outcome.start_event(self.language)
         if self.start_date:

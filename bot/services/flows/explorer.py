@@ -32,7 +32,7 @@ from bot.services.conversation.screens import Choice
 from bot.services.explorer.calc import parse_amount, parse_date
 from bot.services.explorer.drafts import clean_field, draft_files, fill, short_date
 from bot.services.explorer.model import Outcome, Pathway, Question
-from bot.services.explorer.plan import PlanWriter, first_term, sections_of
+from bot.services.explorer.plan import PlanWriter, first_term, has_terms, sections_of
 from bot.services.explorer.progress import SKIPPED, UNSURE, Progress, drop_all_fields
 from bot.services.flows.glossary import words_choice
 from bot.services.flows.topics import topic_ref
@@ -358,7 +358,8 @@ def _register_plan(registry: Registry) -> None:
         base = f"{pathway.id}/{outcome_id}"
         writer = _writer(ctx, pathway, outcome)
         options: list[Choice] = []
-        if section in ("what", "deadlines") and first_term(outcome):
+        if (section == "what" and first_term(outcome)) or (
+                section == "deadlines" and has_terms(outcome)):
             options.append(Choice(f"go:date:{base}", _("📅 Count my dates")))
         if section == "duty" and outcome.duty and outcome.duty.kind == "percent":
             options.append(Choice(f"go:amount:{base}", _("🧮 Enter the amount")))

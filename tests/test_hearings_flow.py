@@ -249,6 +249,7 @@ async def _at_the_region_step(core: Core, language: str) -> Person:
     ("kk", "Жезқазған", "ulytau"), ("ru", "Жезказган", "ulytau"),
     ("ru", "караганда", "karaganda"), ("kk", "Қарағандыда", "karaganda"),
     ("ru", "Усть-Каменогорск", "east-kazakhstan"), ("kk", "Өскемен", "east-kazakhstan"),
+    ("kk", "Үржар", "east-kazakhstan"), ("ru", "Урджар", "east-kazakhstan"),
 ])
 async def test_typing_a_town_at_the_region_step_finds_its_region(
     core: Core, language: str, typed: str, region: str
@@ -296,3 +297,18 @@ def test_every_region_is_listed_with_a_town_and_every_court_has_a_source(core: C
         assert region.places, region.id
         for court in region.courts:
             assert court.source.startswith(("http://", "https://")) and court.checked
+
+
+async def test_district_courts_read_on_2026_12_03_are_offered_in_their_regions(
+        core: Core) -> None:
+    """The district courts added from the 2026-12-03 search, each under its own region."""
+    courts = core.conversation.services.content.courts
+    added = {"akmola-zharkain": "akmola", "vko-urzhar": "east-kazakhstan",
+             "kyzylorda-aral": "kyzylorda", "kostanay-city-2": "kostanay",
+             "almaty-nauryzbay": "almaty"}
+    for court_id, region_id in added.items():
+        assert courts.region_of(court_id).id == region_id, court_id
+        assert str(courts.court(court_id).checked) == "2026-12-03"
+    person = await _at_the_region_step(core, "ru")
+    shown = await person.say("Урджар")
+    assert "Урджарский районный суд" in [c.label for c in shown.choices]

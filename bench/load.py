@@ -33,6 +33,11 @@ NOT_PRESSED = ("doc", "hics", "data", "hand", "consent", "hdel", "hstopall", "la
 class Load:
     latencies: list[float] = field(default_factory=list)
     elapsed: float = 0.0
+    cpu: float = 0.0  # seconds of CPU the bot's process used meanwhile (user and system)
+
+    @property
+    def cpu_per_update(self) -> float:
+        return self.cpu / self.updates if self.updates else 0.0
 
     @property
     def updates(self) -> int:
@@ -49,7 +54,8 @@ class Load:
     def line(self, label: str) -> str:
         return (f"{label:<22} {self.updates:>6} updates in {self.elapsed:6.1f} s = "
                 f"{self.rate:7.1f}/s   p50 {self.percentile(0.5):6.1f} ms   "
-                f"p99 {self.percentile(0.99):7.1f} ms")
+                f"p99 {self.percentile(0.99):7.1f} ms   "
+                f"CPU {self.cpu_per_update * 1000:4.2f} ms/update")
 
 
 Walk = Callable[[Citizen, int, random.Random, list[float]], Awaitable[None]]
@@ -122,6 +128,12 @@ async def ready(process: asyncio.subprocess.Process, seconds: float = 120) -> No
     line = await asyncio.wait_for(process.stdout.readline(), seconds)
     if not line:
         raise RuntimeError("the process stopped before it was ready")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its threads so far."""
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
 
 
 def rss_mb(pid: int) -> float:

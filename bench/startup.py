@@ -3,7 +3,8 @@
 A citizen's /start waits at the fake Bot API before the process starts; the clock stops when
 the bot's answer arrives. Measured on a new database (the migrations run) and on one that
 exists, several times each, and for the bare aiogram echo bot as the floor; the median is
-printed.
+printed, of the time and of the CPU time the process had used by then (which other work on the
+machine hardly moves), each also as a multiple of the echo bot's.
 
     .venv/bin/python -m bench.startup [--times 5]
 """
@@ -16,12 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.load import bot_env, median, start, stop
+from bench.load import bot_env, cpu_seconds, median, start, stop
 from tests.fakes.telegram import Citizen, FakeBotAPI
 
 
 async def first_answer(api: FakeBotAPI, database: str, chat: int,
-                       module: tuple[str, ...] = ("bot", "run")) -> float:
+                       module: tuple[str, ...] = ("bot", "run")) -> tuple[float, float]:
+    """Seconds to the first answer, and the process's CPU seconds by then."""
     citizen = Citizen(api, chat)
     await api.push({"message": citizen._message(text="/start")})
     started = time.perf_counter()
@@ -30,7 +32,7 @@ async def first_answer(api: FakeBotAPI, database: str, chat: int,
     process = await start(list(module), env)
     try:
         await api.wait_outputs(chat, 1, seconds=120)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, cpu_seconds(process.pid)
     finally:
         await stop(process)
 
@@ -48,12 +50,17 @@ async def run(times: int, folder: Path) -> None:
     finally:
         await api.stop()
     print(f"== start-up to the first answered update, median of {times}")
-    print(f"new database (migrations run): {median(fresh):.2f} s "
-          f"(from {min(fresh):.2f} to {max(fresh):.2f})")
-    print(f"existing database:             {median(existing):.2f} s "
-          f"(from {min(existing):.2f} to {max(existing):.2f})")
-    print(f"bare aiogram echo bot:         {median(echo):.2f} s "
-          f"(from {min(echo):.2f} to {max(echo):.2f}): importing aiogram itself")
+    floor = _medians(echo)
+    for label, runs in (("new database (migrations run)", fresh), ("existing database", existing),
+                        ("bare aiogram echo bot", echo)):
+        wall, cpu = _medians(runs)
+        print(f"{label + ':':<31}{wall:6.2f} s (from {min(r[0] for r in runs):.2f} to "
+              f"{max(r[0] for r in runs):.2f}) = {wall / floor[0]:.2f}× the echo bot's; "
+              f"CPU {cpu:.2f} s = {cpu / floor[1]:.2f}×")
+
+
+def _medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return median([run[0] for run in runs]), median([run[1] for run in runs])
 
 
 def main() -> None:

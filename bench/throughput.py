@@ -2,8 +2,9 @@
 
 Each bot runs as its own process, long polling the same fake Bot API (in this process), and
 the same simulated people walk it: /start, a language, consent, then buttons at random (the echo
-bot gets the same kinds of update). Printed: updates per second, p50 and p99 latency, and the
-whole bot's rate as a share of the echo bot's (the framework's ceiling on this machine).
+bot gets the same kinds of update). Printed: updates per second, p50 and p99 latency, the CPU
+time the bot's process spent per update (less disturbed than the rate by other work on the
+machine), and the whole bot's figures against the echo bot's (the framework's ceiling here).
 
     .venv/bin/python -m bench.throughput [--people 100] [--steps 12] [--postgres URL]
 
@@ -18,7 +19,17 @@ import os
 import tempfile
 from pathlib import Path
 
-from bench.load import Load, bot_env, drive, ready, start, stop, walk_the_bot, walk_the_echo
+from bench.load import (
+    Load,
+    bot_env,
+    cpu_seconds,
+    drive,
+    ready,
+    start,
+    stop,
+    walk_the_bot,
+    walk_the_echo,
+)
 from tests.fakes.telegram import FakeBotAPI
 from tests.services import empty_database
 
@@ -31,7 +42,10 @@ async def measure(api: FakeBotAPI, module: list[str], env: dict[str, str], walk,
     try:
         await ready(process)
         await drive(api, walk, WARM_UP_PEOPLE, steps, first_id)  # caches, connections, JIT-free
-        return await drive(api, walk, people, steps, first_id + WARM_UP_PEOPLE)
+        before = cpu_seconds(process.pid)
+        load = await drive(api, walk, people, steps, first_id + WARM_UP_PEOPLE)
+        load.cpu = cpu_seconds(process.pid) - before
+        return load
     finally:
         await stop(process)
 
@@ -59,7 +73,9 @@ async def run(people: int, steps: int, postgres: str, folder: Path) -> None:
     for label, load in results.items():
         if load is not echo:
             print(f"{label}: {load.rate / echo.rate:.2f} of the echo bot's rate, "
-                  f"p50 {load.percentile(0.5) / echo.percentile(0.5):.1f}× its latency")
+                  f"p50 {load.percentile(0.5) / echo.percentile(0.5):.1f}× its latency, "
+                  f"p99 {load.percentile(0.99) / echo.percentile(0.99):.1f}×, "
+                  f"{load.cpu_per_update / echo.cpu_per_update:.1f}× its CPU per update")
 
 
 def main() -> None:

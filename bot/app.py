@@ -10,6 +10,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from aiohttp import web
 from redis.exceptions import RedisError
@@ -17,13 +18,14 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import Settings
+from bot.config import Settings, TelegramMode
 from bot.metrics import CONTENT_TYPE as metrics_content_type
 from bot.metrics import Metrics
 from bot.services.clock import Clock
 from bot.services.content import Content, load_content
 from bot.services.conversation import Conversation
 from bot.services.conversation.context import Services
+from bot.services.conversation.places import PlaceCache
 from bot.services.conversation.store import ConversationStore
 from bot.services.coordination import Coordination
 from bot.services.enrolment import Enrolments
@@ -62,10 +64,11 @@ class Core:
     conversation: Conversation
     engine: AsyncEngine
     sessions: SessionFactory
+    learning: asyncio.Future[None] | None = None  # the classifier on its way (`learn`)
 
     @classmethod
     async def build(cls, settings: Settings, migrate: bool | None = None,
-                    clock: Clock | None = None) -> Core:
+                    clock: Clock | None = None, answer_before_classifier: bool = False) -> Core:
         use_keys(settings.data_key_list)
         if not settings.data_key_list:
             log.warning("DATA_KEYS is not set: personal fields are stored unencrypted "
@@ -76,14 +79,13 @@ class Core:
         content = load_content(settings.content_dir)
         sessions = session_factory(engine)
         coordination = Coordination.build(settings)
-        store = ConversationStore(sessions, coordination.scratch)
-        # Training takes a moment of CPU; in a thread the event loop stays free meanwhile.
-        classifier = await asyncio.to_thread(classifier_for, content)
+        store = ConversationStore(sessions, coordination.scratch, coordination.versions,
+                                  PlaceCache(settings.place_cache_people))
         clock = clock or Clock()
         book = HearingBook(sessions, clock, QuietHours.parse(settings.reminder_quiet_hours),
                            settings.hearing_keep_days)
         services = Services(settings=settings, store=store, content=content,
-                            stats=Stats(sessions), classifier=classifier,
+                            stats=Stats(sessions),
                             lexicon=Lexicon(content.glossary) if content.glossary else None,
                             hearings=book, clock=clock,
                             handoffs=HandoffDesk(sessions, clock, WorkingHours.parse(
@@ -93,8 +95,32 @@ class Core:
                                                     settings.relative_code_hours),
                             metrics=Metrics(), coordination=coordination,
                             speech=Speech.from_settings(settings))
-        return cls(settings, content, Conversation(build_registry(content), services), engine,
+        services.classifier_coming = asyncio.get_running_loop().create_future()
+        core = cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
+        if not answer_before_classifier:
+            core.learn()
+            await services.ready_classifier()
+        return core
+
+    def learn(self) -> None:
+        """Train the classifier (or read the kept one) in a thread: a moment of CPU and
+        scikit-learn's import. Typed text waits for it; everything else goes on meanwhile."""
+        if self.learning is None:
+            self.learning = asyncio.ensure_future(self._learn())
+
+    async def _learn(self) -> None:
+        coming = self.conversation.services.classifier_coming
+        cache = self.settings.classifier_cache_dir
+        try:
+            classifier = await asyncio.to_thread(classifier_for, self.content,
+                                                 Path(cache) if cache else None)
+        except Exception as error:
+            if coming is not None and not coming.done():
+                coming.set_exception(error)
+            raise
+        if coming is not None and not coming.done():
+            coming.set_result(classifier)
 
     @property
     def coordination(self) -> Coordination:
@@ -118,7 +144,11 @@ class BotApp:
         self.http_url = ""
 
     async def start(self, polling_timeout: int = 30) -> None:
-        self.core = await Core.build(self.settings, clock=self.clock)
+        """Start everything. People waiting on Telegram are answered as early as possible:
+        long polling starts before the HTTP server, the console and the reminders, and the
+        classifier comes in the background (start returns once it is there)."""
+        self.core = await Core.build(self.settings, clock=self.clock,
+                                     answer_before_classifier=True)
         app = web.Application(client_max_size=2 * 1024 * 1024)
         app.router.add_get("/healthz", self._health)
         app.router.add_get("/metrics", self._metrics)
@@ -131,6 +161,8 @@ class BotApp:
                 SeenMessages(self.core.sessions, self.core.conversation.services.clock,
                              self.core.coordination.seen))
             self.telegram.add_routes(app)
+            if self.settings.telegram_mode is not TelegramMode.webhook:
+                await self.telegram.start(polling_timeout=polling_timeout)
         deliveries: dict[str, Delivery] = {}
         if self.settings.whatsapp_enabled:
             from bot.channels.whatsapp import CHANNEL as WHATSAPP
@@ -160,7 +192,8 @@ class BotApp:
         if self.whatsapp is not None:
             await self.whatsapp.start()
         if self.telegram is not None:
-            await self.telegram.start(polling_timeout=polling_timeout)
+            if self.settings.telegram_mode is TelegramMode.webhook:
+                await self.telegram.start(polling_timeout=polling_timeout)
             deliveries["telegram"] = self.telegram.delivery
         if self.settings.reminders_enabled and deliveries:
             core = self.core
@@ -174,6 +207,8 @@ class BotApp:
             self.reminders.start()
         if self.console is not None:
             self.console.background(self.console.sender.run())  # what a stop left unsent
+        self.core.learn()  # after the first people waiting are answered, not before
+        await self.core.conversation.services.ready_classifier()
 
     def _console(self, deliveries: dict[str, Delivery], pacers: Pacers):
         from bot.services.announcements import Announcements, AnnouncementSender

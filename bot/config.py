@@ -108,6 +108,12 @@ class Settings(BaseSettings):
 
     # People who did not consent are remembered only in memory; this caps how many at once.
     memory_state_limit: int = Field(default=50_000, ge=100)
+    # Stored people whose place is also kept in memory between their events, so an event costs
+    # no database read (README "Performance"); the least recent are dropped first. 0: none.
+    place_cache_people: int = Field(default=10_000, ge=0)
+    # The trained classifier is kept here, named by a hash of its examples, so a restart with
+    # the same content need not train it again. Empty: trained at every start.
+    classifier_cache_dir: str = str(PROJECT_ROOT / "data" / "cache")
 
     # Several instances (README "Deploying"): Redis holds what they must share and nothing
     # lasting: conversation locks, flood counts, webhook ids seen, the send pace, and where

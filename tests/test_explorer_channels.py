@@ -28,18 +28,22 @@ async def test_divorce_by_deep_link_to_the_draft_on_telegram(
     shown = await citizen.press("Жоқ")  # no property to divide
     assert shown.text.startswith("Жауаптарыңыз:")
     shown = await citizen.press("✅ Жоспарымды көрсету")
-    assert shown.text.startswith("Сот арқылы ажырасу — Не істеу керек")
-    assert "📖 egov.kz: «Некені бұзу»" in shown.text
+    assert shown.text.startswith("Сот арқылы ажырасу\n\n✍️ Не істеу керек:")
+    assert "ℹ️ Бұл — анықтама, уәде емес." in shown.text
+    shown = await citizen.press("📖 Бұл қайдан алынды")
+    assert "egov.kz: «Некені бұзу»" in shown.text
+    shown = await citizen.press("◀ Артқа")
     while "📄 Құжат жобасы" not in shown.labels:
         shown = await citizen.press("Әрі қарай ➡")
     await citizen.press("📄 Құжат жобасы")
     await citizen.press("✍️ Аты-жөнді жазу")
     await citizen.say("Серікова Әсел Қайратқызы")
-    await citizen.press("⏭ Өткізіп жіберу")
+    for _field in range(3):  # ЖСН, phone, address
+        await citizen.press("⏭ Өткізіп жіберу")
     await citizen.say("Сериков Ұлан")
     await citizen.press("⏭ Өткізіп жіберу")
     before = bot_api.outputs(citizen.user_id)
-    await citizen.press_data("skip:family.divorce/court/4")  # the last field: the court
+    await citizen.press_data("skip:family.divorce/court/6")  # the last field: the court
     await bot_api.wait_outputs(citizen.user_id, before + 3)  # the screen, the PDF, the DOCX
     files = [message.document for message in bot_api.chats[citizen.user_id].values()
              if message.document]
@@ -65,12 +69,13 @@ async def test_a_pathway_and_its_files_through_the_web_chat(local_chat: BotApp) 
         await citizen.press("Нет")
         await citizen.press("Нет, споров нет")
         await citizen.press("✅ Показать мой план")
-        assert citizen.text.startswith("Развод через ЗАГС — Что делать")
+        assert citizen.text.startswith("Развод через ЗАГС\n\n✍️ Что сделать:")
+        assert "💰 Стоимость: 8 650 ₸ (госпошлина)" in citizen.text.replace("\xa0", " ")
         await citizen.press("📤 План одним сообщением")
         assert citizen.text.startswith("⚖️ План действий: Развод через ЗАГС")
         assert "Госпошлина" in citizen.text and "проверено 22.11.2026" in citizen.text
         await citizen.press("◀ Назад")
-        await citizen.send("choice", "go:plan:family.divorce/court/6")
+        await citizen.send("choice", "go:plan:family.divorce/court/7")
         await citizen.press("📄 Проект документа")
         await citizen.press("📄 Оставить пустым")
         assert [f["filename"] for f in citizen.screen["attachments"]] == [

@@ -17,7 +17,7 @@ from bot.app import Core
 from bot.config import CONTENT_DIR
 from bot.services.content import load_content
 from bot.services.explorer.check import PathwayWalker, all_paths, static_problems
-from bot.services.explorer.plan import SECTION_TITLES, sections_of
+from bot.services.explorer.plan import NOT_A_PROMISE, sections_of
 from bot.services.i18n import LANGUAGES, gettext_for
 
 CONTENT = load_content(Path(os.environ.get("CONTENT_DIR") or CONTENT_DIR))
@@ -65,7 +65,8 @@ async def test_every_path_reaches_its_plan_in_both_languages(make_settings, path
                 assert seen_pages == {str(n) for n in range(1, len(sections) + 1)}, where
                 first = next(s for s in pages if s.name.endswith("/1"))
                 assert first.text.startswith(outcome.title(language)), where
-                assert _(SECTION_TITLES["what"]) in first.text, where
+                assert _("✍️ What to do: {text}").split("{")[0] in first.text, where
+                assert _(NOT_A_PROMISE) in first.text, where
                 for screen in shown:
                     assert screen.language == language
                     assert "go:human" in {c.id for c in screen.all_choices} or \

@@ -123,6 +123,10 @@ async def test_the_glossary_by_typing_and_from_a_plan_page(core: Core) -> None:
 
     await person.press("go:plan:debt.loan/" + next(iter(
         core.content.pathways["debt.loan"].outcomes)) + "/1")
+    # The first page keeps to the lead and its buttons; the words are from the second on.
+    assert "📚 Сөздердің мағынасы" not in person.labels
+    while "📚 Сөздердің мағынасы" not in person.labels:
+        await person.press_label("Әрі қарай ➡")
     words = next(c for c in person.screen.choices if c.label == "📚 Сөздердің мағынасы")
     shown = await person.press(words.id)
     ids = words.id.removeprefix("go:words:").split("+")

@@ -231,3 +231,84 @@ async def test_my_data_shows_the_hearings_and_deleting_removes_them(core: Core) 
     assert await reminders(core) == []
     async with core.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Hearing)) == 0
+
+
+async def _at_the_region_step(core: Core, language: str) -> Person:
+    person = await agreed_person(core, language)
+    await person.press("go:hearings")
+    await person.press("go:h_case")
+    await person.say("2-77/2026")
+    assert person.screen.name == "h_region"
+    return person
+
+
+@pytest.mark.parametrize(("language", "typed", "region"), [
+    ("kk", "Шымкент", "shymkent"), ("ru", "Шымкент", "shymkent"),
+    ("kk", "Түркістан", "turkestan"), ("ru", "Туркестан", "turkestan"),
+    ("kk", "Атырау", "atyrau"), ("ru", "в Атырау", "atyrau"),
+    ("kk", "Жезқазған", "ulytau"), ("ru", "Жезказган", "ulytau"),
+    ("ru", "караганда", "karaganda"), ("kk", "Қарағандыда", "karaganda"),
+    ("ru", "Усть-Каменогорск", "east-kazakhstan"), ("kk", "Өскемен", "east-kazakhstan"),
+    ("kk", "Үржар", "east-kazakhstan"), ("ru", "Урджар", "east-kazakhstan"),
+])
+async def test_typing_a_town_at_the_region_step_finds_its_region(
+    core: Core, language: str, typed: str, region: str
+) -> None:
+    person = await _at_the_region_step(core, language)
+    shown = await person.say(typed)
+    assert shown.name == f"h_court:{region}", (typed, shown.name, shown.notice)
+
+
+async def test_a_region_without_listed_courts_asks_for_the_court_s_name(core: Core) -> None:
+    person = await _at_the_region_step(core, "kk")
+    shown = await person.say("Түркістан")
+    assert shown.text.startswith("🏛 Түркістан облысы: бұл өңірдің соттары тізімімде әзірге жоқ.")
+    shown = await person.press_label("✏️ Сот атауын жазу")
+    shown = await person.say("Кентау қалалық соты")
+    assert shown.name == "h_date"
+
+
+async def test_atyrau_now_lists_its_regional_court(core: Core) -> None:
+    person = await _at_the_region_step(core, "ru")
+    shown = await person.say("Атырау")
+    assert "Атырауский областной суд" in [c.label for c in shown.choices] + [
+        c.short for c in shown.choices]
+
+
+async def test_a_town_in_two_regions_asks_which_and_an_unknown_one_says_so(core: Core) -> None:
+    person = await _at_the_region_step(core, "ru")
+    shown = await person.say("Алматы")  # the city and the region around it
+    assert shown.name == "h_regions:almaty+almaty-oblast"
+    assert [c.label for c in shown.choices][:2] == ["Алматы", "Алматинская область"]
+    shown = await person.press_label("Алматинская область")
+    assert shown.name == "h_court:almaty-oblast"
+    await person.press("back")
+    await person.press("back")
+    shown = await person.say("Нарния")
+    assert shown.name == "h_region" and "Не знаю такого города" in shown.notice
+
+
+def test_every_region_is_listed_with_a_town_and_every_court_has_a_source(core: Core) -> None:
+    courts = core.conversation.services.content.courts
+    ids = {region.id for region in courts.regions}
+    assert {"turkestan", "atyrau", "ulytau", "shymkent", "astana", "almaty"} <= ids
+    assert len(ids) == 20  # 17 regions and 3 cities of republican status
+    for region in courts.regions:
+        assert region.places, region.id
+        for court in region.courts:
+            assert court.source.startswith(("http://", "https://")) and court.checked
+
+
+async def test_district_courts_read_on_2026_12_03_are_offered_in_their_regions(
+        core: Core) -> None:
+    """The district courts added from the 2026-12-03 search, each under its own region."""
+    courts = core.conversation.services.content.courts
+    added = {"akmola-zharkain": "akmola", "vko-urzhar": "east-kazakhstan",
+             "kyzylorda-aral": "kyzylorda", "kostanay-city-2": "kostanay",
+             "almaty-nauryzbay": "almaty"}
+    for court_id, region_id in added.items():
+        assert courts.region_of(court_id).id == region_id, court_id
+        assert str(courts.court(court_id).checked) == "2026-12-03"
+    person = await _at_the_region_step(core, "ru")
+    shown = await person.say("Урджар")
+    assert "Урджарский районный суд" in [c.label for c in shown.choices]

@@ -26,7 +26,7 @@ from bot.services.conversation.context import CONSENT_VERSION
 from bot.storage.models import Hearing, Reminder, User
 from tests import screens as S
 from tests.conftest import TEST_DATA_KEY, SettingsFactory
-from tests.fakes.telegram import Citizen, FakeBotAPI, agreed_citizen
+from tests.fakes.telegram import Citizen, FakeBotAPI, Shown, agreed_citizen
 from tests.fakes.whatsapp import Citizen as WhatsAppCitizen
 from tests.fakes.whatsapp import FakeGraphAPI
 from tests.services import (
@@ -159,6 +159,11 @@ async def test_two_instances_behind_nginx_share_people_and_reminders(
                                    for _ in range(6)))
             await bot_api.wait_outputs(fast.user_id, before + 6, seconds=20)
 
+            # One person whose events alternate between the instances (sent to each directly):
+            # each instance keeps a copy of their place, and must never answer from it once
+            # the other has moved them on.
+            await alternating_between(bot_api, urls, citizens[1], front)
+
             # A batch of reminders, due now: both instances claim parts of it.
             core = await Core.build(make_settings(database_url=database), migrate=False)
             try:
@@ -190,6 +195,35 @@ async def test_two_instances_behind_nginx_share_people_and_reminders(
                                             else S.NAV["kk"][0])
                 assert shown.labels[:3] == S.MENU_BUTTONS[("ru", "kk")[citizen.user_id % 2]][:3]
             assert set(bot_api.webhook_answers) == {200}
+
+
+async def alternating_between(api: FakeBotAPI, urls: list[str], citizen: Citizen,
+                              front: int) -> None:
+    """The citizen is on the online-services screen (kk or ru by their number)."""
+    language = ("ru", "kk")[citizen.user_id % 2]
+    back, menu = S.NAV[language][0], S.NAV[language][1]
+    steps = 0
+
+    async def press(label: str) -> Shown:
+        nonlocal steps
+        api.webhook_target = f"{urls[steps % 2]}/telegram/webhook"
+        steps += 1
+        return await citizen.press(label)
+
+    try:
+        for _round in range(3):
+            guides = citizen.screen
+            assert guides.text == S.GUIDES[language]
+            guide = await press(guides.labels[0])
+            assert guide.text != S.GUIDES[language]
+            # "Back" follows the way back the other instance wrote last.
+            assert (await press(back)).text == S.GUIDES[language]
+            assert (await press(back)).text == S.MENU[language]
+            await press(S.MENU_BUTTONS[language][2])
+        assert (await press(menu)).text == S.MENU[language]
+        await press(S.MENU_BUTTONS[language][2])
+    finally:
+        api.webhook_target = f"http://127.0.0.1:{front}/telegram/webhook"
 
 
 async def _wait_until_sent(core: Core, count: int, seconds: float = 60) -> None:

@@ -238,11 +238,13 @@ class TelegramChannel:
             ).register(app, path=WEBHOOK_PATH)
 
     async def start(self, polling_timeout: int = 30) -> None:
+        """Long polling starts before the "/" menu is set, so the first waiting person is
+        answered meanwhile."""
         me = await self.bot.get_me()
         self.username = me.username
         log.info("telegram bot @%s ready (%s)", me.username, self.settings.telegram_mode.value)
-        await self._set_commands()
         if self.settings.telegram_mode is TelegramMode.webhook:
+            await self._set_commands()
             await self.bot.set_webhook(
                 self.settings.telegram_webhook_url,
                 secret_token=self.settings.telegram_webhook_secret,
@@ -254,6 +256,7 @@ class TelegramChannel:
             self.bot, handle_signals=False, close_bot_session=False,
             polling_timeout=polling_timeout, allowed_updates=ALLOWED_UPDATES,
         ))
+        await self._set_commands()
 
     async def stop(self) -> None:
         if self._polling is not None:

@@ -61,3 +61,13 @@ def gettext_for(language: str) -> Gettext:
     if language not in LANGUAGES:
         raise ValueError(f"unsupported language: {language}")
     return translations(language).gettext
+
+
+Ngettext = Callable[[str, str, int], str]
+
+
+def ngettext_for(language: str) -> Ngettext:
+    """Plural forms by the catalog's rule: Russian has three (день / дня / дней), Kazakh one."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unsupported language: {language}")
+    return translations(language).ngettext

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,15 @@ class Services:
     metrics: Metrics | None = None  # None: nothing is counted (the content check, tools)
     coordination: Coordination = field(default_factory=Coordination)  # locks, flood, pace
     speech: Speech | None = None  # None: 🔊 Listen says listening is not available
+    # The classifier still being trained (or read from disk) after the bot started answering.
+    classifier_coming: asyncio.Future[Classifier | None] | None = None
+
+    async def ready_classifier(self) -> Classifier | None:
+        """The classifier, waiting for it if the bot has only just started."""
+        if self.classifier is None and self.classifier_coming is not None:
+            self.classifier = await asyncio.shield(self.classifier_coming)
+            self.classifier_coming = None
+        return self.classifier
 
 
 @dataclass

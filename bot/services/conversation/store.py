@@ -4,6 +4,11 @@ People who agreed to the notice are kept in the database. Everyone else (a newco
 answered yet, or someone who declined) is kept only in memory (`Scratch`): this process's bounded
 LRU, or with several instances Redis, under a key that expires. Nothing about them is written to
 the database, as the consent notice promises.
+
+A stored person's place is also kept in memory between events (`places.PlaceCache`), under a
+version token shared by all instances (`coordination.Versions`): an event then costs one write
+and no read. Every change asks for a new token before it is written, so no instance answers
+from a copy older than the database.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.services.clock import utc_now
-from bot.services.coordination.local import LocalScratch
-from bot.services.coordination.parts import Scratch
+from bot.services.conversation.places import PlaceCache
+from bot.services.coordination.local import LocalScratch, LocalVersions
+from bot.services.coordination.parts import Scratch, Versions
+from bot.storage.batching import BatchedUpdates
 from bot.storage.db import SessionFactory
 from bot.storage.models import Address, ConversationState, User
 
@@ -76,6 +83,15 @@ class Loaded:
     unreachable: bool
     read_aloud: bool
     place: tuple[str, list[str], dict[str, Any]] | None  # None: no conversation row yet
+    created_at: datetime | None = None
+
+    def visit(self, channel: str, user_id: str) -> Visit:
+        """The person as this copy has them, with a place of their own to change."""
+        profile = Profile(self.language, self.consent_version, self.consent_at,
+                          created_at=self.created_at, read_aloud=self.read_aloud)
+        place = (Place(self.place[0], list(self.place[1]), copy.deepcopy(self.place[2]))
+                 if self.place is not None else Place())
+        return Visit(channel, user_id, profile, place, stored=True, loaded=self)
 
 
 @dataclass
@@ -117,19 +133,28 @@ def _from_unstored(channel: str, user_id: str, kept: dict[str, Any]) -> Visit:
 
 
 class ConversationStore:
-    def __init__(self, sessions: SessionFactory, scratch: Scratch | None = None) -> None:
+    def __init__(self, sessions: SessionFactory, scratch: Scratch | None = None,
+                 versions: Versions | None = None, places: PlaceCache | None = None) -> None:
         self._sessions = sessions
-        # The two statements of every event go through the engine directly: the ORM's unit of
+        # The statements of every event go through the engine directly: the ORM's unit of
         # work has nothing to add to them and costs more than they do.
         self._engine: AsyncEngine = sessions.kw["bind"]
         self._scratch = scratch or LocalScratch()
+        self._versions = versions or LocalVersions()
+        self._places = places if places is not None else PlaceCache()
+        self._updates = BatchedUpdates(self._engine)  # everyone's changes, a commit at a time
 
     @property
     def sessions(self) -> SessionFactory:
         return self._sessions
 
     async def load(self, channel: str, user_id: str) -> Visit:
-        kept = await self._scratch.get(_scratch_key(channel, user_id))
+        key = _scratch_key(channel, user_id)
+        token = await self._versions.current(key)
+        if token is not None and (kept_copy := self._places.get(key, token)) is not None:
+            # Current: anyone moving this person to the newcomers' scratch changed the token.
+            return kept_copy.visit(channel, user_id)
+        kept = await self._scratch.get(key)
         if kept is not None:
             return _from_unstored(channel, user_id, kept)
         async with self._engine.connect() as connection:
@@ -144,15 +169,11 @@ class ConversationStore:
             return Visit(channel, user_id)
         (row_id, language, consent_version, consent_at, created_at, last_seen_at, unreachable,
          read_aloud, screen, stack, data) = row
-        read_aloud = bool(read_aloud)
-        profile = Profile(language, consent_version, consent_at, created_at=created_at,
-                          read_aloud=read_aloud)
-        place = Place(screen, list(stack), dict(data)) if screen is not None else Place()
         loaded = Loaded(row_id, language, consent_version, consent_at, last_seen_at,
-                        unreachable is not None, read_aloud,
-                        (screen, list(stack), copy.deepcopy(data)) if screen is not None
-                        else None)
-        return Visit(channel, user_id, profile, place, stored=True, loaded=loaded)
+                        unreachable is not None, bool(read_aloud),
+                        (screen, list(stack), data) if screen is not None else None, created_at)
+        self._places.put(key, token, loaded)  # read after the token: as new as the token says
+        return loaded.visit(channel, user_id)
 
     async def save(self, visit: Visit, consent_version: int,
                    seen_at: datetime | None = None, touch: bool = True) -> None:
@@ -164,14 +185,20 @@ class ConversationStore:
         answers until they say no (then `forget` runs) or agree (then they are updated)."""
         key = _scratch_key(visit.channel, visit.user_id)
         if not visit.consented(consent_version):
+            if visit.stored:  # their copies elsewhere are stale: they are in the scratch now
+                self._places.drop(key)
+                await self._versions.change(key)
             await self._scratch.put(key, _unstored(visit))
             return
-        await self._scratch.drop(key)
+        if visit.loaded is None:  # perhaps a newcomer who has just agreed
+            await self._scratch.drop(key)
         now = utc_now()
         if visit.stored and visit.loaded is not None and visit.loaded.place is not None:
-            await self._save_changes(visit, visit.loaded, consent_version, seen_at or now,
+            await self._save_changes(key, visit, visit.loaded, consent_version, seen_at or now,
                                      touch, now)
             return
+        self._places.drop(key)
+        token = await self._versions.change(key)
         async with self._sessions() as session, session.begin():
             user = await session.scalar(
                 select(User).where(User.channel == visit.channel,
@@ -202,11 +229,17 @@ class ConversationStore:
             state.updated_at = now
         visit.stored = True
         visit.profile.created_at = visit.profile.created_at or user.created_at
+        visit.loaded = Loaded(user.id, user.language, user.consent_version, user.consent_at,
+                              user.last_seen_at, user.unreachable_since is not None,
+                              bool(user.read_aloud),
+                              (state.screen, list(state.stack), copy.deepcopy(state.data)),
+                              user.created_at)
+        self._places.put(key, token, visit.loaded)
 
-    async def _save_changes(self, visit: Visit, loaded: Loaded, consent_version: int,
+    async def _save_changes(self, key: str, visit: Visit, loaded: Loaded, consent_version: int,
                             seen: datetime, touch: bool, now: datetime) -> None:
-        """Someone already stored: two small UPDATEs, of only what changed (often just the
-        screen), instead of reading the rows again."""
+        """Someone already stored: small UPDATEs of only what changed (often just the screen),
+        instead of reading the rows again. The copy kept in memory becomes what was written."""
         profile = visit.profile
         wanted = {"language": profile.language or "ru",
                   "consent_version": profile.consent_version or consent_version,
@@ -226,18 +259,33 @@ class ConversationStore:
             ("data", place.data, loaded.place[2])) if value != before}
         if not person and not conversation:
             return
-        async with self._engine.begin() as connection:
-            if person:
-                await connection.execute(update(User).where(User.id == loaded.row_id)
-                                         .values(**person))
-            if conversation:
-                await connection.execute(
-                    update(ConversationState).where(ConversationState.user_id == loaded.row_id)
-                    .values(**conversation, updated_at=now))
+        self._places.drop(key)  # until the write is done, no copy is trusted
+        token = await self._versions.change(key)
+        await self._updates.write(
+            (User.__table__, loaded.row_id, person),
+            (ConversationState.__table__, loaded.row_id,
+             {**conversation, "updated_at": now} if conversation else {}))
+        visit.loaded = Loaded(
+            loaded.row_id, wanted["language"], wanted["consent_version"], wanted["consent_at"],
+            person.get("last_seen_at", loaded.last_seen_at),
+            loaded.unreachable and "unreachable_since" not in person, wanted["read_aloud"],
+            (place.screen, list(place.stack), copy.deepcopy(place.data)), loaded.created_at)
+        self._places.put(key, token, visit.loaded)
+
+    async def invalidate(self, channel: str, user_id: str) -> None:
+        """Someone else wrote this person's row (the reminder job marking them unreachable):
+        no copy of it, here or on another instance, is trusted any more. Call it after the
+        write."""
+        key = _scratch_key(channel, user_id)
+        self._places.drop(key)
+        await self._versions.change(key)
 
     async def forget(self, channel: str, user_id: str) -> int:
         """Delete everything stored about a person. Returns how many database rows went."""
-        await self._scratch.drop(_scratch_key(channel, user_id))
+        key = _scratch_key(channel, user_id)
+        await self._scratch.drop(key)
+        self._places.drop(key)
+        await self._versions.change(key)  # copies on other instances are forgotten too
         async with self._sessions() as session, session.begin():
             user_ids = select(User.id).where(
                 User.channel == channel, User.channel_user_id == user_id
@@ -257,6 +305,9 @@ class ConversationStore:
         """The person's id on the channel changed (WhatsApp: a business-scoped id where we had
         their phone number, or a new one): move what is kept to the new id. Nothing happens
         if the new id is already in use."""
+        for key in (_scratch_key(channel, old_id), _scratch_key(channel, new_id)):
+            self._places.drop(key)
+            await self._versions.change(key)
         kept = await self._scratch.get(_scratch_key(channel, old_id))
         if kept is not None:
             await self._scratch.put(_scratch_key(channel, new_id), kept)

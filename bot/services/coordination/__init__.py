@@ -7,7 +7,9 @@ it through Redis (`REDIS_URL`), because any of them may receive a person's next 
 - the flood count, so sending to two instances does not double what someone may send;
 - the webhook ids already taken, so a redelivered update is handled once;
 - the send pace, so all instances together stay within the messenger's limits;
-- where people who have not consented yet are (their language, the screen), for a day at most.
+- where people who have not consented yet are (their language, the screen), for a day at most;
+- which copy of a stored person's place is current, so each instance may keep the places of
+  the people it serves in memory and still never answer from a stale one.
 
 Nothing lasting is kept in Redis: every key expires, and the bot loses only a little comfort
 (a newcomer asked for their language again) if Redis is emptied. When Redis cannot be reached,
@@ -20,14 +22,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from bot.services.coordination.local import LocalFlood, LocalLocks, LocalScratch
-from bot.services.coordination.parts import Flood, Locks, Scratch, SeenIds
+from bot.services.coordination.local import LocalFlood, LocalLocks, LocalScratch, LocalVersions
+from bot.services.coordination.parts import Flood, Locks, Scratch, SeenIds, Versions
 from bot.services.reminders.pacing import Pacer
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["Coordination", "Flood", "Locks", "Scratch", "SeenIds"]
+__all__ = ["Coordination", "Flood", "Locks", "Scratch", "SeenIds", "Versions"]
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Coordination:
     seen: SeenIds | None = None  # None: webhook ids are checked in the database
     redis: Redis | None = None  # the client, when shared
     prefix: str = ""
+    versions: Versions = field(default_factory=LocalVersions)
 
     @classmethod
     def build(cls, settings: Settings) -> Coordination:
@@ -51,6 +54,7 @@ class Coordination:
             RedisLocks,
             RedisScratch,
             RedisSeenIds,
+            RedisVersions,
             connect,
         )
 
@@ -59,7 +63,7 @@ class Coordination:
         return cls(RedisLocks(redis, prefix),
                    RedisFlood(redis, prefix, per_minute) if per_minute else None,
                    RedisScratch(redis, prefix, settings.pre_consent_hours),
-                   RedisSeenIds(redis, prefix), redis, prefix)
+                   RedisSeenIds(redis, prefix), redis, prefix, RedisVersions(redis, prefix))
 
     def pacer(self, name: str, per_second: float, per_chat_seconds: float) -> Pacer:
         """The send pace for one messenger: shared by all instances when Redis is there."""

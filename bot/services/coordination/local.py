@@ -1,4 +1,5 @@
-"""One instance alone: locks, flood counts and newcomers' places in this process's memory."""
+"""One instance alone: locks, flood counts, newcomers' places and the versions of stored
+people's places, in this process's memory."""
 
 from __future__ import annotations
 
@@ -84,3 +85,17 @@ class LocalScratch:
 
     async def drop(self, key: str) -> None:
         self._values.pop(key, None)
+
+
+class LocalVersions:
+    """One instance is the only one that changes people's places, so what it keeps in memory
+    is always current: one token for all. (Its own other writers, the reminder job and "My
+    data", drop the copy they make stale: `ConversationStore.invalidate`.)"""
+
+    TOKEN = "local"
+
+    async def current(self, key: str) -> str | None:
+        return self.TOKEN
+
+    async def change(self, key: str) -> str | None:
+        return self.TOKEN

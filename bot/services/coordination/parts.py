@@ -31,3 +31,18 @@ class Scratch(Protocol):
 class SeenIds(Protocol):
     async def first_time(self, message_id: str) -> bool:
         """True the first time an id is offered, on any instance; raises when it cannot tell."""
+
+
+class Versions(Protocol):
+    """Which copy of a stored person's place is current, so an instance may answer from the
+    copy it keeps in memory instead of reading the database (`conversation/places.py`).
+
+    A token names the latest change; whoever changes a person's rows asks for a new one first
+    (`change`), so a copy kept anywhere under an older token is no longer trusted."""
+
+    async def current(self, key: str) -> str | None:
+        """The token of the latest change; None when it cannot be known (trust no copy)."""
+
+    async def change(self, key: str) -> str | None:
+        """A new token for a change about to be written; None when it cannot be recorded
+        (then the copy must not be kept)."""

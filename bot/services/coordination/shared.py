@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -29,6 +30,9 @@ LOCK_WAIT_SECONDS = 30  # longer than any answer takes; then the event goes on w
 LOCK_POLL_SECONDS = 0.005
 SEEN_KEEP_SECONDS = 7 * 24 * 3600  # WhatsApp redelivers for up to 7 days
 FLOOD_WINDOW_SECONDS = 60
+# A person's place version outlives any copy an instance keeps (`PlaceCache`'s idle limit), so
+# a copy is never trusted after its key expired: a missing key means "read the database".
+VERSION_KEEP_SECONDS = 24 * 3600
 
 
 def connect(url: str) -> Redis:
@@ -134,6 +138,50 @@ class RedisScratch:
 
 def _away(what: str, error: Exception) -> None:
     log.warning("%s: Redis is away (%s), this instance alone", what, type(error).__name__)
+
+
+class RedisVersions:
+    """The token of each stored person's latest change, one short key per person.
+
+    Tokens are random, never counted up: after a key expires or Redis is emptied, a new token
+    can never equal one an instance still holds. When Redis cannot be reached, no copy is
+    trusted (every event reads the database) and the changes made meanwhile are announced as
+    soon as Redis answers again, so a copy another instance kept from before goes stale."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = prefix
+        self._unannounced: set[str] = set()  # people changed while Redis was away
+
+    def _name(self, key: str) -> str:
+        return f"{self._prefix}:place:{hashed(key)}"
+
+    async def current(self, key: str) -> str | None:
+        try:
+            await self._announce()
+            token = await self._redis.get(self._name(key))
+        except RedisError as error:
+            _away("a place's version", error)
+            return None
+        return token.decode() if isinstance(token, bytes) else token
+
+    async def change(self, key: str) -> str | None:
+        token = secrets.token_hex(8)
+        try:
+            await self._announce()
+            await self._redis.set(self._name(key), token, ex=VERSION_KEEP_SECONDS)
+        except RedisError as error:
+            _away("a place's version", error)
+            self._unannounced.add(key)
+            return None
+        return token
+
+    async def _announce(self) -> None:
+        while self._unannounced:
+            key = next(iter(self._unannounced))
+            await self._redis.set(self._name(key), secrets.token_hex(8),
+                                  ex=VERSION_KEEP_SECONDS)
+            self._unannounced.discard(key)
 
 
 class RedisSeenIds:

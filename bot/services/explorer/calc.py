@@ -13,8 +13,6 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-import holidays
-
 from bot.services.explorer.model import Duty, Rates, Term
 
 TIYN = Decimal("0.01")
@@ -85,6 +83,8 @@ class WorkCalendar:
     @staticmethod
     @lru_cache(maxsize=16)
     def _public_holidays(year: int) -> frozenset[date]:
+        import holidays  # loaded when the first working day is counted, not at the bot's start
+
         return frozenset(holidays.country_holidays("KZ", years=year))
 
     def is_working_day(self, day: date) -> bool:
@@ -134,6 +134,31 @@ def term_end(start: date, term: Term, work: WorkCalendar) -> TermEnd:
         last = add_months(start, 12 * term.count)
     day_off = not work.is_working_day(last)
     return TermEnd(last, day_off, work.previous_working_day(last))
+
+
+@dataclass(frozen=True)
+class DaysLeft:
+    """How long a person still has, counted the way the term itself is counted."""
+
+    count: int  # days (or working days) after today, up to and including `by`; < 0 when past
+    working: bool  # counted in working days (the term is in working days)
+    by: date  # the day to file by: the last day, or the safe day before a day off
+
+
+def days_left(today: date, end: TermEnd, term: Term, work: WorkCalendar) -> DaysLeft:
+    """Days left until the safe day to file, today not counted: a term in working days counts
+    working days (weekends and holidays skipped), any other term counts calendar days."""
+    by = end.safe_day
+    working = term.unit == "working_days"
+    if by < today:
+        return DaysLeft((by - today).days, working, by)
+    if not working:
+        return DaysLeft((by - today).days, working, by)
+    count, day = 0, today
+    while day < by:
+        day += timedelta(days=1)
+        count += work.is_working_day(day)
+    return DaysLeft(count, working, by)
 
 
 # ── Reading typed amounts and dates ──────────────────────────────────────────────────────────

@@ -17,14 +17,15 @@ from bot.services.conversation import Event, EventKind, Screen
 from bot.services.conversation.context import CONSENT_VERSION
 from bot.services.conversation.engine import STALE_NOTICE
 from bot.services.conversation.store import Place, Profile, Visit
-from bot.services.explorer.model import Pathway
+from bot.services.explorer.model import DRAFT_FIELDS, Pathway
 from bot.services.explorer.plan import sections_of
 from bot.services.explorer.progress import SKIPPED, UNSURE
 from bot.services.i18n import LANGUAGES, gettext_for
 
 SAMPLE_AMOUNT = "500 000"
-FILLABLE = {"court", "your_name", "your_address", "other_name", "other_address", "amount",
-                "today"}
+# The blanks a draft may name: the fields asked for, and what the bot fills itself (the claim
+# amount, today's date, the date a copy was received from the deadline calculator).
+FILLABLE = {*DRAFT_FIELDS, "amount", "today", "received"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ def static_problems(content: Content) -> list[str]:
                     for name in re.findall(r"{([^{}]*)}", section.text(language)):
                         if name not in FILLABLE:
                             problems.append(f"draft {draft_id}: unknown blank {{{name}}}")
+                        elif name in DRAFT_FIELDS and name not in draft.fields:
+                            problems.append(f"draft {draft_id}: {{{name}}} is never asked "
+                                            "(add it to `fields`)")
     return problems
 
 
@@ -164,6 +168,12 @@ class PathwayWalker:
         if f"go:amount:{base}" in ids:
             await press(f"go:amount:{base}")
             await type_text(SAMPLE_AMOUNT)
+        sources = next((choice for choice in ids if choice.startswith(f"go:src:{base}/")), None)
+        if sources:
+            listed = await press(sources)
+            if "https://" not in listed.text:
+                self.problems.append(f"{listed.name}: the sources screen lists no link")
+            await press("back")
         if f"go:share:{base}" in ids:
             await press(f"go:share:{base}")
             await press("back")
@@ -175,7 +185,10 @@ class PathwayWalker:
             await press("back")
             field = await press(f"go:field:{base}/0")
             while field.name.startswith("field:"):
+                asked = field.name
                 field = await type_text("Test Person")
+                if field.name == asked:  # a number or a date, refused as a name: skip it
+                    field = await press(f"skip:{asked.split(':', 1)[1]}")
             await press("menu")
             await press(f"resume:{base.split('/')[0]}")
             await press(f"plan:{base.split('/')[0]}")

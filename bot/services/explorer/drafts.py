@@ -1,5 +1,7 @@
 """Draft documents filled from a person's answers: a PDF that opens on any phone and a DOCX to
-edit. Both say plainly, at the top, that they are drafts to check before filing.
+edit. The page itself is a clean application to print and sign; that it is a draft to check
+is said in a small footer on every page, and the sources in one short last line, by name in
+the document's language (the links are in the bot's "📖 Where this comes from").
 
 The PDF embeds DejaVu Sans (bot/assets/fonts, free licence) because the core PDF fonts have no
 Kazakh letters (ә ғ қ ң ө ұ ү һ і).
@@ -19,7 +21,7 @@ from babel.dates import format_date
 
 from bot.services.clock import BABEL_LOCALES, format_tenge
 from bot.services.conversation.screens import Attachment
-from bot.services.explorer.model import DraftTemplate, Section
+from bot.services.explorer.model import DRAFT_FIELDS, DraftTemplate, Section
 from bot.services.i18n import gettext_for
 
 FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
@@ -32,25 +34,28 @@ FIELD_LIMIT = 200  # characters kept of a typed name or address
 @dataclass(frozen=True)
 class FilledDraft:
     title: str
-    warning: str
+    footer: str  # "DRAFT made by a chatbot…", small, at the foot of every page
     addressee: list[str]
     parties: list[str]
     body: list[str]
     requests: list[str]
     attachments: list[str]
     closing: list[str]
-    sources: list[str]
+    sources: str  # one short line naming the acts, or "" when none
 
 
 def fill(template: DraftTemplate, language: str, answers: dict[str, str],
          fields: dict[str, str], today: date, amount: Decimal | None = None,
-         sources: Sequence[str] = ()) -> FilledDraft:
-    """The template's paragraphs that match the answers, with the blanks filled in."""
+         sources: Sequence[str] = (), received: date | None = None) -> FilledDraft:
+    """The template's paragraphs that match the answers, with the blanks filled in.
+
+    `received` is the start date the person gave the deadline calculator (the day a copy
+    came), reused so nobody is asked for it twice."""
     _ = gettext_for(language)
-    values = {name: clean_field(fields.get(name, "")) or BLANK for name in
-              ("your_name", "your_address", "other_name", "other_address", "court")}
+    values = {name: clean_field(fields.get(name, "")) or BLANK for name in DRAFT_FIELDS}
     values["amount"] = format_tenge(amount, language) if amount is not None else BLANK
-    values["today"] = format_date(today, "dd.MM.yyyy", locale=BABEL_LOCALES[language])
+    values["today"] = short_date(today, language)
+    values["received"] = short_date(received, language) if received else BLANK
 
     def lines(sections: tuple[Section, ...]) -> list[str]:
         return [section.text(language).format_map(values) for section in sections
@@ -58,8 +63,8 @@ def fill(template: DraftTemplate, language: str, answers: dict[str, str],
 
     return FilledDraft(
         title=template.title(language),
-        warning=_("DRAFT made by a chatbot. Check every line, fill in the blanks, and ask the "
-                  "court office or free legal aid to look at it before you file it."),
+        footer=_("DRAFT made by a chatbot. Check every line, fill in the blanks, and ask the "
+                 "court office or free legal aid to look at it before you file it."),
         addressee=lines(template.addressee),
         parties=lines(template.parties),
         body=lines(template.body),
@@ -67,8 +72,13 @@ def fill(template: DraftTemplate, language: str, answers: dict[str, str],
         attachments=lines(template.attachments),
         closing=[_("Date: {today}").format(today=values["today"]),
                  _("Signature: {blank}").format(blank=BLANK)],
-        sources=list(sources),
+        sources=_("Sources: {acts}.").format(acts="; ".join(dict.fromkeys(sources)))
+        if sources else "",
     )
+
+
+def short_date(day: date, language: str) -> str:
+    return format_date(day, "dd.MM.yyyy", locale=BABEL_LOCALES[language])
 
 
 def _applies(section: Section, answers: dict[str, str]) -> bool:
@@ -89,8 +99,7 @@ def clean_field(text: str) -> str:
 
 def _headings(language: str) -> dict[str, str]:
     _ = gettext_for(language)
-    return {"requests": _("I ask the court:"), "attachments": _("Attached:"),
-            "sources": _("Sources (check that they are current):")}
+    return {"requests": _("I ask the court:"), "attachments": _("Attached:")}
 
 
 # fpdf2 and python-docx are imported on the first draft, not at start: importing both costs
@@ -98,8 +107,16 @@ def _headings(language: str) -> dict[str, str]:
 def render_pdf(draft: FilledDraft, language: str) -> bytes:
     from fpdf import FPDF
 
-    pdf = FPDF(format="A4")
+    class DraftPdf(FPDF):
+        def footer(self) -> None:  # fpdf2 calls it at the foot of every page
+            self.set_y(-15)
+            self.set_font("DejaVu", "", 7)
+            self.set_text_color(110, 110, 110)
+            self.multi_cell(self.epw, 3.5, draft.footer, align="C")
+
+    pdf = DraftPdf(format="A4")
     pdf.set_margins(20, 18, 18)
+    pdf.set_auto_page_break(True, margin=22)
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.set_title(draft.title)
@@ -112,9 +129,6 @@ def render_pdf(draft: FilledDraft, language: str) -> bytes:
         pdf.multi_cell(width, size * 0.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
-    pdf.set_text_color(170, 0, 0)
-    write(draft.warning, size=9, bold=True, gap=6)
-    pdf.set_text_color(0, 0, 0)
     for line in draft.addressee + draft.parties:
         write(line, align="R")
     pdf.ln(4)
@@ -133,23 +147,24 @@ def render_pdf(draft: FilledDraft, language: str) -> bytes:
     for line in draft.closing:
         write(line)
     if draft.sources:
-        write(headings["sources"], size=8, bold=True)
-        for link in draft.sources:
-            write(link, size=8, gap=0.5)
+        pdf.set_text_color(90, 90, 90)
+        write(draft.sources, size=7, gap=0)
     return bytes(pdf.output())
 
 
 def render_docx(draft: FilledDraft, language: str) -> bytes:
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Pt, RGBColor
 
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
-    warning = document.add_paragraph().add_run(draft.warning)
-    warning.bold = True
-    warning.font.size = Pt(9)
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.alignment = 1  # centre
+    note = footer.add_run(draft.footer)
+    note.font.size = Pt(8)
+    note.font.color.rgb = RGBColor(0x6E, 0x6E, 0x6E)
     for line in draft.addressee + draft.parties:
         document.add_paragraph(line).alignment = 2  # right
     document.add_heading(draft.title, level=1).alignment = 1  # centre
@@ -166,9 +181,7 @@ def render_docx(draft: FilledDraft, language: str) -> bytes:
     for line in draft.closing:
         document.add_paragraph(line)
     if draft.sources:
-        document.add_paragraph().add_run(headings["sources"]).bold = True
-        for link in draft.sources:
-            document.add_paragraph(link).runs[0].font.size = Pt(8)
+        document.add_paragraph().add_run(draft.sources).font.size = Pt(8)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -9,7 +9,7 @@ article, link, check date and confidence live once, so a lawyer updates a date i
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -59,6 +59,9 @@ class Term(Strict):
 
 class Deadline(Statement):
     term: Term | None = None  # when set, the date is computed from the person's start date
+    # A later step's term (appealing the decision a claim will bring): it is counted on the
+    # deadlines page, but the first page does not lead with it, as nothing is due by it yet.
+    later: bool = False
 
 
 class Duty(Strict):
@@ -202,6 +205,13 @@ class Pathway(Strict):
         return question.unsure or Unsure(text=self.unsure)
 
 
+# What a draft may ask for (each optional; kept only while the draft is being made).
+DraftField = Literal["your_name", "your_iin", "your_phone", "your_address", "other_name",
+                     "other_address", "child_name", "child_birth", "order_number",
+                     "order_date", "court"]
+DRAFT_FIELDS: tuple[str, ...] = get_args(DraftField)
+
+
 class Section(Strict):
     """A paragraph of a draft document, shown only when the answers match `when`."""
 
@@ -219,9 +229,8 @@ class DraftTemplate(Strict):
     body: tuple[Section, ...]
     requests: tuple[Section, ...]
     attachments: tuple[Section, ...] = ()
-    fields: tuple[Literal["your_name", "your_address", "other_name", "other_address",
-                          "court"], ...] = ("your_name", "your_address", "other_name",
-                                            "other_address")
+    fields: tuple[DraftField, ...] = ("your_name", "your_address", "other_name",
+                                      "other_address")  # asked in this order, each skippable
 
 
 class Rates(Strict):

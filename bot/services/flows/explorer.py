@@ -6,7 +6,9 @@ Screens (references):
   unsure:<pathway>/<question>  the broader explanation behind "I'm not sure"
   summary:<pathway>            the answers so far; Show my plan / Change an answer / Start over
   change:<pathway>             which answer to change
-  plan:<pathway>/<outcome>/<n> the plan's n-th section
+  plan:<pathway>/<outcome>/<n> the plan's n-th section (the first leads with what to do, by
+                               when and what it costs)
+  src:<pathway>/<outcome>/<n>  the sources behind that page: act, article, link, checked date
   date:<pathway>/<outcome>     the person's start date, to count deadlines
   amount:<pathway>/<outcome>   the claim amount, to count the duty
   share:<pathway>/<outcome>    the whole plan as one message to forward
@@ -19,6 +21,7 @@ Actions: start:, resume:, ans:<p>/<q>/<value>, uns:<p>/<q>, plan:<p>, fb:<p>/<ou
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from bot.services.clock import format_tenge, to_local, utc_now
@@ -27,9 +30,9 @@ from bot.services.conversation.engine import StaleChoice
 from bot.services.conversation.registry import Registry, View, split_ref
 from bot.services.conversation.screens import Choice
 from bot.services.explorer.calc import parse_amount, parse_date
-from bot.services.explorer.drafts import clean_field, draft_files, fill
+from bot.services.explorer.drafts import clean_field, draft_files, fill, short_date
 from bot.services.explorer.model import Outcome, Pathway, Question
-from bot.services.explorer.plan import PlanWriter, sections_of
+from bot.services.explorer.plan import PlanWriter, first_term, has_terms, sections_of
 from bot.services.explorer.progress import SKIPPED, UNSURE, Progress, drop_all_fields
 from bot.services.flows.glossary import words_choice
 from bot.services.flows.topics import topic_ref
@@ -38,12 +41,19 @@ from bot.services.understanding.normalise import fold
 
 FIELD_PROMPTS = {
     "your_name": N_("Your full name, as in your ID card."),
+    "your_iin": N_("Your ИИН: the 12 digits on your ID card."),
+    "your_phone": N_("Your phone number, so the court can reach you."),
     "your_address": N_("Your address: town, street, house, flat."),
     "other_name": N_("The other side's full name (a person or an organisation)."),
     "other_address": N_("The other side's address."),
+    "child_name": N_("The child's full name (for several children, all of them)."),
+    "child_birth": N_("The child's date of birth, like 05.03.2020."),
+    "order_number": N_("The court order's number, as written on it."),
+    "order_date": N_("The date of the court order, like 05.03.2026."),
     "court": N_("The court's name, if you know it (for example: district court of your town)."),
 }
-DRAFT_SCREENS = {"draft", "field"}  # names and addresses are kept only while on these
+DATE_FIELDS = {"child_birth", "order_date"}
+DRAFT_SCREENS = {"draft", "field"}  # what is typed for a draft is kept only while on these
 
 
 def today_in_kazakhstan() -> date:
@@ -346,8 +356,10 @@ def _register_plan(registry: Registry) -> None:
         sections = sections_of(outcome)
         section = sections[page - 1]
         base = f"{pathway.id}/{outcome_id}"
+        writer = _writer(ctx, pathway, outcome)
         options: list[Choice] = []
-        if section == "deadlines" and any(item.term for item in outcome.deadlines):
+        if (section == "what" and first_term(outcome)) or (
+                section == "deadlines" and has_terms(outcome)):
             options.append(Choice(f"go:date:{base}", _("📅 Count my dates")))
         if section == "duty" and outcome.duty and outcome.duty.kind == "percent":
             options.append(Choice(f"go:amount:{base}", _("🧮 Enter the amount")))
@@ -363,14 +375,24 @@ def _register_plan(registry: Registry) -> None:
                 options.append(Choice(f"go:draft:{base}", _("📄 Draft document")))
             options.append(Choice(f"fb:{base}/up", _("👍 Clear")))
             options.append(Choice(f"fb:{base}/down", _("👎 Not clear")))
+        if writer.page_sources(section):
+            options.append(Choice(f"go:src:{argument}", _("📖 Where this comes from"),
+                                  _("📖 Sources")))
         if page == 1 or page == len(sections):
             options.append(Choice(f"go:share:{base}", _("📤 Plan in one message")))
-        text = _writer(ctx, pathway, outcome).page(section)
-        options += words_choice(ctx, text)
-        text += "\n\n" + _("Step {page} of {pages}").format(page=page, pages=len(sections))
+        step = _("Step {page} of {pages}").format(page=page, pages=len(sections))
         if page == len(sections):
-            text += ". " + _("Was this clear?")
+            step += ". " + _("Was this clear?")
+        text = writer.page(section, step)
+        if page > 1:  # the first page is kept short enough for its buttons to show unscrolled
+            options += words_choice(ctx, text)
         return View(text=text, options=options)
+
+    @registry.screen("src", accepts=_accepts_plan_page)
+    def page_sources(ctx: Context, argument: str) -> View:
+        pathway, _outcome_id, outcome = _outcome(ctx, argument)
+        section = sections_of(outcome)[int(argument.split("/")[2]) - 1]
+        return View(text=_writer(ctx, pathway, outcome).sources_text(section))
 
     @registry.screen("share", accepts=_accepts_outcome, personal=True)
     def share(ctx: Context, argument: str) -> View:
@@ -461,8 +483,9 @@ def _register_draft(registry: Registry) -> None:
         template = ctx.services.content.drafts[outcome.draft]
         return View(
             text=_("I will make a draft “{title}” from your answers, as PDF and Word.\n\nYou "
-                   "can add names and addresses, or leave blank lines to fill in by hand. I "
-                   "don't keep names after the document is made.").format(
+                   "can add your details (name, ИИН, phone, address) and the other side's, or "
+                   "leave blank lines to fill in by hand. Every question can be skipped. I "
+                   "don't keep any of it after the document is made.").format(
                 title=template.title(ctx.language)),
             options=[Choice(f"go:field:{argument}/0", _("✍️ Add names")),
                      Choice(f"doc:{argument}", _("📄 Leave blank lines"))],
@@ -474,9 +497,12 @@ def _register_draft(registry: Registry) -> None:
         pathway_id, outcome_id, index = argument.split("/")
         template = _template(ctx, pathway_id, outcome_id)
         name = template.fields[int(index)]
+        step = _("Question {n} of {count}.").format(n=int(index) + 1,
+                                                    count=len(template.fields))
         return View(
-            text=_(FIELD_PROMPTS[name]) + "\n\n" + _("Type it, or press “Skip”."),
-            options=[Choice(f"skip:{argument}", _("⏭ Skip"))],
+            text=_(FIELD_PROMPTS[name]) + "\n\n" + _("Type it, or press “Skip”.") + "\n" + step,
+            options=[Choice(f"skip:{argument}", _("⏭ Skip")),
+                     Choice(f"doc:{pathway_id}/{outcome_id}", _("📄 Make it now"))],
         )
 
     @registry.text_input("field")
@@ -485,7 +511,10 @@ def _register_draft(registry: Registry) -> None:
         pathway_id, outcome_id, index = argument.split("/")
         pathway = ctx.services.content.pathways[pathway_id]
         name = _template(ctx, pathway_id, outcome_id).fields[int(index)]
-        Progress(ctx.place.data, pathway).fields[name] = clean_field(text)
+        value = _field_value(ctx, name, text)
+        if value is None:
+            return True  # told what was wrong; the same question again
+        Progress(ctx.place.data, pathway).fields[name] = value
         await _next_field(ctx, argument)
         return True
 
@@ -515,6 +544,32 @@ def _register_draft(registry: Registry) -> None:
         )
 
 
+def _field_value(ctx: Context, name: str, text: str) -> str | None:
+    """What goes on the form for a typed answer, or None (with a notice) when it cannot be
+    right: an ИИН is 12 digits, a phone has 10 or more, a date is a real day in the past."""
+    _ = ctx.gettext
+    if name == "your_iin":
+        digits = re.sub(r"[\s-]", "", text)
+        if not re.fullmatch(r"\d{12}", digits):
+            ctx.notice(_("An ИИН is 12 digits. Please check it, or press “Skip”."))
+            return None
+        return digits
+    if name == "your_phone":
+        if len(re.sub(r"\D", "", text)) < 10 or re.search(r"[^\d\s()+-]", text):
+            ctx.notice(_("I couldn't read that number. Type it like +7 701 234 56 78, or press "
+                         "“Skip”."))
+            return None
+        return clean_field(text)
+    if name in DATE_FIELDS:
+        day = parse_date(text, today_in_kazakhstan())
+        if day is None:
+            ctx.notice(_("I couldn't read that date. Please type it like 05.03.2026 (day, "
+                         "month, year); it cannot be in the future."))
+            return None
+        return short_date(day, ctx.language)
+    return clean_field(text)
+
+
 def _template(ctx: Context, pathway_id: str, outcome_id: str):
     outcome = ctx.services.content.pathways[pathway_id].outcomes[outcome_id]
     return ctx.services.content.drafts[outcome.draft]
@@ -536,7 +591,8 @@ async def _make_document(ctx: Context, argument: str) -> None:
     template = ctx.services.content.drafts[outcome.draft]
     writer = _writer(ctx, pathway, outcome)
     draft = fill(template, ctx.language, dict(progress.trail().steps), progress.fields,
-                 today_in_kazakhstan(), progress.claim_amount, writer.links())
+                 today_in_kazakhstan(), progress.claim_amount, writer.acts(),
+                 received=progress.start_date)
     ctx.attachments.extend(draft_files(template, draft, ctx.language))
     progress.drop_fields()
     await ctx.services.stats.explorer(ctx.event.channel, ctx.language, pathway.id, "draft",

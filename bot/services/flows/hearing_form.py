@@ -101,14 +101,43 @@ def register(registry: Registry) -> None:
         courts = ctx.services.content.courts
         options = [Choice(f"go:h_court:{r.id}", r.name(ctx.language))
                    for r in (courts.regions if courts else [])]
-        return View(text=_("🏛 Which court? First choose the region or city."),
+        return View(text=_("🏛 Which court? First choose the region or city, or type your "
+                           "town."),
                     options=[*options, _type_court(ctx)])
+
+    @registry.text_input("h_region")
+    async def typed_region(ctx: Context, text: str) -> bool:
+        """A town or region typed instead of pressed: "Шымкент", "Жезқазған", "караганда"."""
+        courts = ctx.services.content.courts
+        found = courts.regions_for(text) if courts else []
+        if len(found) == 1:
+            ctx.go(f"h_court:{found[0].id}")
+        elif found:
+            ctx.go("h_regions:" + "+".join(region.id for region in found))
+        else:
+            ctx.notice(ctx.gettext("I don't know that town. Choose the region below, or type "
+                                   "the court's name."))
+        return True
+
+    @registry.screen("h_regions", access=personal,
+                     accepts=lambda s, a: bool(s.content.courts and a and all(
+                         s.content.courts.region(r) for r in a.split("+"))))
+    def some_regions(ctx: Context, argument: str) -> View:
+        _ = ctx.gettext
+        courts = ctx.services.content.courts
+        options = [Choice(f"go:h_court:{r}", courts.region(r).name(ctx.language))
+                   for r in argument.split("+")]
+        return View(text=_("🏛 Which of these?"), options=[*options, _type_court(ctx)])
 
     @registry.screen("h_court", access=personal,
                      accepts=lambda s, a: bool(s.content.courts and s.content.courts.region(a)))
     def court(ctx: Context, region_id: str) -> View:
         _ = ctx.gettext
         region = ctx.services.content.courts.region(region_id)
+        if not region.courts:
+            return View(text=_("🏛 {region}: I don't have this region's courts in my list yet. "
+                               "Type the court's name as it is on your summons.").format(
+                region=region.name(ctx.language)), options=[_type_court(ctx)])
         options = [Choice(f"hcourt:{c.id}", c.name(ctx.language), c.label(ctx.language))
                    for c in region.courts]
         return View(text=_("🏛 Choose the court named on your summons."),

@@ -18,7 +18,7 @@ from bot.services.conversation.registry import Registry, View
 from bot.services.enrolment import looks_like_code
 from bot.services.flows.onboarding import NEXT_KEY
 from bot.services.flows.topics import topic_choice, topic_ref
-from bot.services.understanding.classifier import UNKNOWN, Understanding
+from bot.services.understanding.classifier import UNKNOWN, Classifier, Understanding
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")  # words of two letters or more
 def register(registry: Registry) -> None:
     @registry.text_input("*")
     async def typed(ctx: Context, text: str) -> bool:
-        lexicon, classifier = ctx.services.lexicon, ctx.services.classifier
+        lexicon, classifier = ctx.services.lexicon, await ctx.services.ready_classifier()
         if code := looks_like_code(text):  # a call centre's one-time code, read out on the phone
             if ctx.onboarded:
                 ctx.go(f"enrol:{code}")
@@ -38,7 +38,7 @@ def register(registry: Registry) -> None:
                 ctx.place.data[NEXT_KEY] = f"enrol:{code}"
             return True
         if not ctx.onboarded:
-            _remember_for_after_onboarding(ctx, text)
+            _remember_for_after_onboarding(ctx, text, classifier)
             return True  # the language choice or the consent notice comes first
         term = lexicon.look_up(text) if lexicon else None
         if term is not None and (classifier is None or lexicon.asks_meaning(text)):
@@ -79,10 +79,10 @@ def register(registry: Registry) -> None:
         )
 
 
-def _remember_for_after_onboarding(ctx: Context, text: str) -> None:
+def _remember_for_after_onboarding(ctx: Context, text: str,
+                                   classifier: Classifier | None) -> None:
     """Someone whose first message is their problem ("алименты") is asked their language and
     consent first, then taken to the topic, as a deep link would."""
-    classifier = ctx.services.classifier
     understood = classifier.understand(text) if classifier else None
     topic = ctx.services.content.topic(understood.intent) if understood else None
     if topic is not None:

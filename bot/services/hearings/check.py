@@ -63,6 +63,13 @@ class HearingWalker:
         await self._press(language, user, "go:h_case")
         await self._say(language, user, SCHEDULED_CASE, expect="h_found")
         await self._press(language, user, "go:h_region")
+        # A typed town: one that names two regions (the city and its region), then one that
+        # names one region (a town of Ulytau), then one nobody lists.
+        await self._say(language, user, "Алматы", expect="h_regions")
+        await self._press(language, user, "back")
+        await self._say(language, user, "Жезқазған", expect="h_court:ulytau")
+        await self._press(language, user, "back")
+        await self._say(language, user, "Xyzabc", expect="h_region")
         for region in (self.core.content.courts.regions if self.core.content.courts else []):
             await self._press(language, user, f"go:h_court:{region.id}")
             await self._press(language, user, "back")

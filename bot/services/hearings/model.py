@@ -36,9 +36,15 @@ class Court(Strict):
 
 
 class Region(Strict):
+    """A region or a city of republican status. `places` are its towns as people type them
+    (either language, with or without the Kazakh letters), so "Жезқазған" finds Ulytau.
+    `courts` may be empty where no source named a court yet: the person then types it."""
+
     id: ButtonId
     name: Bilingual
-    courts: list[Court] = Field(min_length=1)
+    places: list[str] = Field(default_factory=list)
+    courts: list[Court] = Field(default_factory=list)
+
 
 class CourtList(Strict):
     regions: list[Region] = Field(min_length=1)
@@ -66,9 +72,37 @@ class CourtList(Strict):
     def region(self, region_id: str) -> Region | None:
         return next((region for region in self.regions if region.id == region_id), None)
 
+    def regions_for(self, typed: str) -> list[Region]:
+        """The regions a typed town or region names ("Шымкент", "караганда", "Жезказган"):
+        a word that is one of its places or its name, or starts like one (at least 4
+        letters, so "Түркістан облысы" and "в Атырау" both work)."""
+        from bot.services.understanding.normalise import fold
+
+        words = [word for word in fold(typed).split() if len(word) >= 3 and word not in GENERIC]
+        found = []
+        for region in self.regions:
+            names = {word for text in (*region.places, region.name.kk, region.name.ru)
+                     for word in fold(text).split() if word not in GENERIC}
+            if any(_names_a_place(word, name) for word in words for name in names):
+                found.append(region)
+        return found
+
     def region_of(self, court_id: str) -> Region | None:
         return next((region for region in self.regions
                      if any(court.id == court_id for court in region.courts)), None)
+
+
+# Words in region names that name no place: "облысы", "область", "қаласы", "город".
+GENERIC = {"облысы", "област", "область", "каласы", "каласынын", "город", "гор", "обл"}
+
+
+def _names_a_place(word: str, place: str) -> bool:
+    """"Шымкент" names Шымкент; so do "шымк", "Шымкентте" and "Туркестанская" Туркестан."""
+    if word == place:
+        return True
+    if len(word) < 4:
+        return False
+    return place.startswith(word) or (word.startswith(place) and len(word) - len(place) <= 4)
 
 
 class HearingHelp(Strict):

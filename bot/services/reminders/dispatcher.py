@@ -103,7 +103,8 @@ class ReminderDispatcher:
     def __init__(self, sessions: SessionFactory, deliveries: Mapping[str, Delivery],
                  compose: Composer, clock: Clock, quiet: QuietHours, pacer: Pacer,
                  settings: DispatchSettings | None = None, instance: str = "main",
-                 pacers: Mapping[str, Pacer] | None = None) -> None:
+                 pacers: Mapping[str, Pacer] | None = None,
+                 on_unreachable: Callable[[str, str], Awaitable[None]] | None = None) -> None:
         self._sessions = sessions
         self._deliveries = deliveries
         self._compose = compose
@@ -115,6 +116,9 @@ class ReminderDispatcher:
         self.instance = instance
         self._gate = asyncio.Semaphore(self.settings.concurrency)
         self._stopping = False
+        # Told (channel, id) after a person is marked unreachable: the conversation's copies
+        # of their row are stale.
+        self._on_unreachable = on_unreachable
 
     def stop(self) -> None:
         """Finish what is on the wire, hand back the rest, claim no more."""
@@ -338,3 +342,5 @@ class ReminderDispatcher:
         async with self._sessions() as session, session.begin():
             await session.execute(update(User).where(User.id == item.recipient_id).values(
                 unreachable_since=self._clock.now()))
+        if self._on_unreachable is not None:
+            await self._on_unreachable(item.channel, item.chat_id)

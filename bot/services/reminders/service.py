@@ -94,7 +94,7 @@ def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation:
     return ReminderDispatcher(
         sessions, deliveries, compose, clock, QuietHours.parse(settings.reminder_quiet_hours),
         pacers.default, dispatch_settings(settings), instance=instance_name(settings),
-        pacers=pacers.by_channel)
+        pacers=pacers.by_channel, on_unreachable=conversation.services.store.invalidate)
 
 
 class ReminderService:

@@ -22,14 +22,14 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.special import expit
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import SGDClassifier
-from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot.services.understanding.normalise import fold, has_kazakh_letters
+
+if TYPE_CHECKING:  # scikit-learn and SciPy load when a classifier is made, not with the bot
+    from sklearn.pipeline import FeatureUnion, Pipeline
 
 UNKNOWN = "unknown"
 SURE = 0.5  # below this probability the bot asks instead of routing (README: Understanding)
@@ -62,6 +62,10 @@ def train(texts: list[str], labels: list[str], alpha: float = ALPHA,
           epochs: int = EPOCHS) -> Pipeline:
     """TF-IDF of character 2–5-grams and of words and word pairs, and a linear model with
     logistic loss."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import SGDClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
     features = FeatureUnion([
         ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
         ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
@@ -108,7 +112,8 @@ class LinearText:
     def probabilities(self, folded: str) -> np.ndarray:
         """One-vs-rest logistic probabilities, normalised to sum to one (as sklearn does; a
         binary model's one score is the second class's probability)."""
-        probabilities = expit(self.scores(folded))
+        # The logistic function, without overflowing for very sure scores (SciPy's `expit`).
+        probabilities = np.exp(-np.logaddexp(0, -self.scores(folded)))
         if len(self.classes) == 2:
             return np.array([1 - probabilities[0], probabilities[0]])
         return probabilities / probabilities.sum()
@@ -126,8 +131,19 @@ class Classifier:
         if not examples:
             raise ValueError("the classifier needs examples")
         texts = [fold(example.text) for example in examples]
-        self.topic_pipeline = train(texts, [example.intent for example in examples])
-        self.language_pipeline = train(texts, [example.language for example in examples])
+        self._use(train(texts, [example.intent for example in examples]),
+                  train(texts, [example.language for example in examples]))
+
+    @classmethod
+    def from_pipelines(cls, topic_pipeline: Pipeline, language_pipeline: Pipeline) -> Classifier:
+        """One trained before (kept on disk by `understanding.classifier_for`)."""
+        classifier = cls.__new__(cls)
+        classifier._use(topic_pipeline, language_pipeline)
+        return classifier
+
+    def _use(self, topic_pipeline: Pipeline, language_pipeline: Pipeline) -> None:
+        self.topic_pipeline = topic_pipeline
+        self.language_pipeline = language_pipeline
         self._topics = LinearText(self.topic_pipeline)
         self._languages = LinearText(self.language_pipeline)
         self.intents = self._topics.classes

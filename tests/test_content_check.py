@@ -203,3 +203,43 @@ def test_an_amount_in_mrp_comes_with_tenge_on_its_screen() -> None:
     good = {("agreed", "kk", "plan:x/1"): _screen(
         "1 000 АЕК-ке (2026 жылы 4 325 000 ₸) дейінгі талап", person)}
     assert screen_problems(good, []) == []
+
+
+def test_a_vague_pointer_names_whom_to_ask_and_how() -> None:
+    from bot.services.wording import Pair, pair_problems, vague_pointers
+
+    # «The court» alone, nobody at all, «some people», «a person»: no next step.
+    assert vague_pointers("Обычно иск подают в районный суд. Какой именно суд — уточните в суде.",
+                          "ru")
+    assert vague_pointers("Қай сотқа беретініңізді сотта нақтылаңыз.", "kk")
+    assert vague_pointers("Денсаулыққа зиян туралы талап баждан босатыла ма — 2026 жылға "
+                          "расталмады. Сотта немесе баж төлеу бетінде тексеріңіз.", "kk")
+    assert vague_pointers("Проверьте текущую ставку в суде или на странице оплаты.", "ru")
+    assert vague_pointers("Так ли это в 2026 году, уточните.", "ru")
+    assert vague_pointers("Некоторым людям положена бесплатная юридическая помощь.", "ru")
+    assert vague_pointers("Кейбір адамдарға тегін заң көмегі беріледі.", "kk")
+    assert vague_pointers("Білмесеңіз, адаммен сөйлесіңіз.", "kk")
+    # Who, where and how: the court's office, the call centre, a lawyer, a guide, a button.
+    assert vague_pointers("Сумму пошлины уточните в канцелярии суда (по телефону или на приёме) "
+                          "или спросите в колл-центре: кнопка «👤 Помощь человека».", "ru") == []
+    assert vague_pointers("Баж сомасын сот кеңсесінен (телефонмен немесе барып) немесе "
+                          "колл-орталықтан біліңіз: «👤 Адам көмегі» батырмасы.", "kk") == []
+    assert vague_pointers("С какого дня считать срок, спросите у юриста.", "ru") == []
+    assert vague_pointers("Кейбір адамдарға тегін заң көмегі беріледі. Кімге болатынын «Тегін заң "
+                          "көмегі» нұсқаулығынан қараңыз.", "kk") == []
+    assert vague_pointers("Білмесеңіз, «👤 Адам көмегі» батырмасын басыңыз.", "kk") == []
+    # Whom to ask may be named in the sentence before; the reader's own checks are no pointer.
+    assert vague_pointers("Позвоните в страховую компанию. Спросите, какие документы нужны.",
+                          "ru") == []
+    assert vague_pointers("Проверьте, что раскладка латинская и Caps Lock выключен.", "ru") == []
+    # A failing text names its file and key; a heading («Сначала узнайте сумму») leads on.
+    pair = Pair("content/pathways/x.yaml", "outcomes.a.where[0].text",
+                "Қай сотқа беретініңізді сотта нақтылаңыз.", "Какой именно суд — уточните в суде.")
+    problems = pair_problems([pair], _terms())
+    assert problems[0].startswith("content/pathways/x.yaml outcomes.a.where[0].text: kk: "
+                                  "«нақтылаңыз» points to «the court» only")
+    assert problems[1].startswith("content/pathways/x.yaml outcomes.a.where[0].text: ru: "
+                                  "«уточните» points to «the court» only")
+    heading = Pair("content/guides/g.yaml", "steps[0].title", "Алдымен соманы біліңіз",
+                   "Сначала узнайте сумму")
+    assert pair_problems([heading], _terms()) == []

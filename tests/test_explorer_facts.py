@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from bot.app import Core
 from bot.config import CONTENT_DIR
+from bot.services.citing import NOT_CONFIRMED
 from bot.services.content import load_content
 from bot.services.conversation import Screen
 from bot.services.explorer.check import Path as Walk
@@ -249,13 +250,15 @@ def test_sources_reread_on_the_recheck_carry_its_date_and_a_page_that_says_it(so
 def test_the_reasoned_decision_term_is_now_stated_without_a_warning(language) -> None:
     item = CONTENT.pathways["court.appeal"].outcomes["ap_appeal"].deadlines[1]
     assert item.source == "lab_gpk_223" and not item.check
-    warning = gettext_for(language)("⚠️ Not confirmed: check this with the court.")
+    warning = gettext_for(language)(NOT_CONFIRMED)
     assert warning not in writer("court.appeal", "ap_appeal", language).page("deadlines")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_what_nobody_could_confirm_is_not_told_as_fact(language) -> None:
-    warning = gettext_for(language)("⚠️ Not confirmed: check this with the court.")
+    warning = gettext_for(language)(NOT_CONFIRMED)
+    assert warning != NOT_CONFIRMED  # translated, and it says whom to ask
+    assert ("кеңсе" if language == "kk" else "канцеляри") in warning
     consumer = CONTENT.pathways["consumer"].outcomes["court"]
     assert consumer.duty.kind != "exempt" and consumer.duty.check
     assert consumer.where[0].check  # "sue where the seller is" (gov.kz page not re-read)

@@ -91,6 +91,25 @@ async def test_a_plan_opens_its_guide_and_a_deep_link_opens_a_guide(core: Core) 
     assert shown.text.startswith("📘 Сот отырысына бейнебайланыс арқылы қатысу")
 
 
+async def test_a_plan_page_that_names_the_legal_aid_guide_has_a_button_to_it(core: Core) -> None:
+    from bot.services.explorer.plan import sections_of
+
+    outcome = core.content.pathways["admin.fine"].outcomes["fine_court"]
+    page = sections_of(outcome).index("help") + 1
+    for language in ("kk", "ru"):
+        person = await agreed_person(core, language, user_id=f"aid-{language}")
+        shown = await person.press(f"go:plan:admin.fine/fine_court/{page}")
+        aid = core.content.topic("guide.legal_aid").title(language)
+        own = core.content.topic(outcome.online.guide).title(language)
+        assert f"«{aid}»" in shown.text  # "see the «Free legal aid» guide"
+        labels = [choice.label for choice in shown.choices]
+        assert f"📘 {aid}" in labels and f"📘 {own}" in labels
+        await person.press_label(f"📘 {aid}")
+        assert person.screen.name == "guide:guide.legal_aid"
+        first = await person.press("go:plan:admin.fine/fine_court/1")  # names no guide
+        assert not any(choice.label.startswith("📘") for choice in first.choices)
+
+
 def test_words_are_found_whatever_their_ending_or_typo() -> None:
     lexicon = Lexicon(load_content().glossary)
     for typed, term_id in [("истец", "plaintiff"), ("истцу", "plaintiff"),

@@ -11,7 +11,7 @@ from bot.services.content import Content
 from bot.services.explorer.model import Duty, Statement
 from bot.services.i18n import N_, gettext_for
 
-NOT_CONFIRMED = N_("⚠️ Not confirmed: check this with the court.")
+NOT_CONFIRMED = N_("⚠️ Not confirmed: ask the court's office.")
 
 
 def cited(content: Content, item: Statement | Duty, language: str) -> str:

@@ -5,8 +5,9 @@ every button on every reachable screen and reports: dead ends (no way on, no way
 to a person), screens over about 110 words, labels too long for WhatsApp (20 characters for
 buttons, 24 for list rows), screens nobody can reach, untranslated UI strings, and content files
 whose statements lack a source or a date; and the wording rules of `wording.py` (Russian words
-in Kazakh, case endings before postpositions, the term list, kk/ru numbers, buttons a text names
-that are not on its screen, look-alike buttons).
+in Kazakh, case endings before postpositions, the term list, kk/ru numbers, vague pointers that
+name no one to ask («уточните в суде»), buttons a text names that are not on its screen,
+look-alike buttons).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Every Kazakh/Russian pair of texts (content YAML and the UI catalogues) is checked for Russian
 words inside Kazakh, a placeholder or date before a Kazakh postposition without the case it
 governs («{day} дейін» needs `{day_dative}`), a term the term list (`content/terms.yaml`)
-replaces, and numbers that differ between the two languages. Every walked screen is checked for
+replaces, numbers that differ between the two languages, and vague pointers («уточните в суде»,
+«some people get free help», «talk to a person») that name no one to ask, no place and no
+button. Every walked screen is checked for
 a button its text names («…») that is not on that screen, an amount in МРП/АЕК without tenge,
 and two buttons that look the same but do different things; every pathway question for one
 question a screen, no negative question, and answers that cannot be taken for "not sure".
@@ -46,6 +48,42 @@ PRESS = (re.compile(r"«([^«»]{1,40})»\s+(?:батырма\w*|басыңыз)
          re.compile(r"(?:[Нн]ажм\w+|[Кк]нопк\w+)\s+«([^«»]{1,40})»"),
          re.compile(r"(?:[Нн]ажм\w+|[Кк]нопк\w+)\s+“([^“”]{1,40})”"))
 URL = re.compile(r"\S+\.(?:kz|ru|com|org|gov)\S*|https?://\S+")
+
+# A pointer sends the reader to find something out: «уточните», «спросите», «нақтылаңыз»…
+POINTER = {
+    "kk": re.compile(r"\b(?:нақтылаңыз|нақтылау керек|сұраңыз|біліңіз|біліп алыңыз)\b|"
+                     r"\bсот(?:та|пен)\b[^.!?]{0,50}?\bтексеріңіз\b", re.IGNORECASE),
+    "ru": re.compile(r"\b(?:уточните|уточнить|узнайте|спросите)\b|"
+                     r"\bпроверьте\b[^.!?]{0,40}?\bв суде\b",  # not «проверьте, что…»
+                     re.IGNORECASE),
+}
+# Whom or where a weak reader can really ask: the court's office, the call centre, a lawyer, a
+# named organ, a site, a guide or a button («👤 …»). «The court» alone is not one of them: which
+# court, which door, which phone?
+ADDRESSEE = {
+    "kk": re.compile(
+        r"(?<!\w)(?:кеңсе|байланыс орталығ|колл-орталық|заңгер|адвокат|нотариус|медиатор|бағалаушы|"
+        r"кадр бөлім|бухгалтер|ХҚКО|1414|хатшы|судья|орган|полиция|сақтандыру|сатушы|банк|"
+        r"туыс|көрші|инспекция|жұмыс беруші|жүргізуші|көшірме орталығ|алқа|палата|борышкер|"
+        r"Сот кабинет|нұсқаулы|«[^\w«»\s])", re.IGNORECASE),
+    "ru": re.compile(
+        r"(?<!\w)(?:канцеляри|колл-центр|юрист|адвокат|нотариус|медиатор|оценщик|отдел\w* кадров|"
+        r"бухгалтери|ЦОН|1414|секретар|судь[ия]|орган|полици|страхов|продав|банк|родствен|"
+        r"сосед|инспекци|работодател|водител|копицентр|коллеги|палат|должник|"
+        r"Судебн\w* кабинет|инструкци|«[^\w«»\s])", re.IGNORECASE),
+}
+COURT = {"kk": re.compile(r"\bсот", re.IGNORECASE), "ru": re.compile(r"\bсуд", re.IGNORECASE)}
+# "Some people get free help" and "talk to a person": true, and no way on by themselves.
+SOME_PEOPLE = {
+    "kk": re.compile(r"кейбір адамдар\w*[^.!?]*(?:көмег|кеңес)|(?:көмег|кеңес)\w*[^.!?]*"
+                     r"кейбір адамдар", re.IGNORECASE),
+    "ru": re.compile(r"некотор\w+ (?:людям|людей|групп\w*)[^.!?]*(?:помощ|консультац)|"
+                     r"(?:помощ|консультац)\w*[^.!?]*некотор\w+ (?:людям|людей|групп)",
+                     re.IGNORECASE),
+}
+A_PERSON = {"kk": re.compile(r"адаммен сөйлес", re.IGNORECASE),
+            "ru": re.compile(r"поговорите с человеком", re.IGNORECASE)}
+SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -159,6 +197,9 @@ def pair_problems(pairs: Iterable[Pair], terms: Terms) -> list[str]:
         for language in ("kk", "ru"):
             problems += [f"{pair.where}: {language}: {problem}"
                          for problem in term_violations(getattr(pair, language), language, terms)]
+            if not pair.key.endswith("title"):  # a heading («Сначала узнайте сумму») leads on
+                problems += [f"{pair.where}: {language}: {problem}"
+                             for problem in vague_pointers(getattr(pair, language), language)]
         if pair.where not in terms.numbers_may_differ:
             problems += [f"{pair.where}: {problem}" for problem in numbers_differ(pair.kk,
                                                                                   pair.ru)]
@@ -199,6 +240,31 @@ def term_violations(text: str, language: str, terms: Terms) -> list[str]:
     return [f"«{match.group(0)}»: use «{use}»" + (f" ({why})" if why else "")
             for pattern, use, why in terms.avoid[language]
             if (match := pattern.search(text))]
+
+
+def vague_pointers(text: str, language: str) -> list[str]:
+    """A pointer a weak reader cannot act on: «уточните в суде» (which court, which door?), an
+    «уточните» with no one named to ask, «some people get free help» or «talk to a person»
+    without the guide, the place or the button that leads there."""
+    text = URL.sub(" site ", text)
+    names_someone = bool(ADDRESSEE[language].search(text))
+    problems = []
+    for sentence in SENTENCE.split(text):
+        found = POINTER[language].search(sentence)
+        if not found or ADDRESSEE[language].search(sentence):
+            continue
+        if COURT[language].search(sentence):
+            problems.append(f"«{found.group(0)}» points to «the court» only: name its office "
+                            "(канцелярия / кеңсе), the call centre or the «👤» button")
+        elif not names_someone:
+            problems.append(f"«{found.group(0)}» names no one to ask: name a place, a person "
+                            "or a button")
+    if SOME_PEOPLE[language].search(text) and not names_someone:
+        problems.append("«some people» get help, but the text names neither the legal-aid "
+                        "guide nor a place or button")
+    if A_PERSON[language].search(text) and "«👤" not in text:
+        problems.append("«talk to a person»: name the button («👤 …») that leads to one")
+    return problems
 
 
 def numbers(text: str) -> Counter[str]:

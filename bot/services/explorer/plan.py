@@ -46,7 +46,7 @@ SECTION_TITLES = {
 }
 NOT_A_PROMISE = N_("ℹ️ This is information, not a promise: a lawyer or the court decides.")
 UNCONFIRMED = " ⚠️"  # after a statement nobody could confirm; explained once per page
-UNCONFIRMED_NOTE = N_("⚠️ Not confirmed: ask at the court.")
+UNCONFIRMED_NOTE = N_("⚠️ Not confirmed: ask the court's office.")
 
 
 def sections_of(outcome: Outcome) -> list[str]:
@@ -160,8 +160,8 @@ class PlanWriter:
         left = self.days_left(item.term)
         day = format_day(left.by, self.language)
         if left.count < 0:
-            return _("📅 The last day was {day}: the term has passed. Talk to a person "
-                     "today.").format(day=day)
+            return _("📅 The last day was {day}: the term has passed. Today, ask a lawyer or "
+                     "the court's call centre what can still be done.").format(day=day)
         if left.count == 0:
             return _("📅 By {day}: today is the last day.").format(day=day)
         return _("📅 By {day}: {left}.").format(day=day, left=self.left_words(left))
@@ -190,7 +190,7 @@ class PlanWriter:
 
     def cost(self) -> str | None:
         """What it costs, in a word or a sum: free, a sum in tenge, a share of the claim, or
-        "ask at the court" where no rate is confirmed (then no number is shown)."""
+        "ask the court's office" where no rate is confirmed (then no number is shown)."""
         _ = self.gettext
         duty = self.outcome.duty
         if duty is None:
@@ -200,7 +200,7 @@ class PlanWriter:
             value = _("free")
             mark = UNCONFIRMED if duty.check else ""
         elif duty.kind == "check" or duty.check:
-            value = _("ask at the court")
+            value = _("ask the court's office")
         elif duty.kind == "mrp" and self.content.rates is not None:
             mrp = mrp_for(self.today.year, self.content.rates)
             value = _("{sum} (state duty)").format(
@@ -235,7 +235,8 @@ class PlanWriter:
                 text += " — " + self.left_words(left)
         return text
 
-    def _counted_from(self) -> list[str]:
+    def _counted_from(self, on_screen: bool = True) -> list[str]:
+        """From which day the terms count; on a screen, how to count them with its button."""
         _ = self.gettext
         if not (has_terms(self.outcome) and self.outcome.start_event):
             return []
@@ -243,10 +244,12 @@ class PlanWriter:
         if self.start_date:
             return [_("Counted from the date: {event} — {day}").format(
                 event=event, day=format_day(self.start_date, self.language))]
+        if not on_screen:  # the forwarded plan has no buttons to press
+            return [_("The terms count from this date: {event}.").format(event=event)]
         return [_("To count the dates, press “Count my dates” and enter the date: "
                   "{event}.").format(event=event)]
 
-    def duty_sum(self, duty: Duty) -> list[str]:
+    def duty_sum(self, duty: Duty, on_screen: bool = True) -> list[str]:
         _ = self.gettext
         if duty.kind not in ("mrp", "percent") or self.content.rates is None:
             return []
@@ -254,7 +257,8 @@ class PlanWriter:
         result = compute_duty(duty, self.claim_amount, mrp)
         lines = []
         if duty.kind == "percent" and result.amount is None:
-            lines.append(_("Press “Enter the amount” and I will count it."))
+            if on_screen:  # the forwarded plan has no button to press
+                lines.append(_("Press “Enter the amount” and I will count it."))
         elif duty.kind == "percent":
             lines.append(_("{percent} of {claim} = {duty}.").format(
                 percent=f"{_number(duty.percent, self.language)} %",
@@ -309,10 +313,11 @@ class PlanWriter:
     def _cited_section(self, section: str) -> list[str]:
         if section == "deadlines":
             return [self._deadline(item, cite=True) for item in self.outcome.deadlines
-                    ] + self._counted_from()
+                    ] + self._counted_from(on_screen=False)
         if section == "duty":
             assert self.outcome.duty is not None
-            return [self.statement(self.outcome.duty), *self.duty_sum(self.outcome.duty)]
+            return [self.statement(self.outcome.duty),
+                    *self.duty_sum(self.outcome.duty, on_screen=False)]
         if section == "documents":
             return self._documents()
         if section == "help":

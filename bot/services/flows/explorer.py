@@ -299,6 +299,16 @@ def _shortened(choice_id: str, label: str, limit: int = 24) -> Choice:
     return Choice(choice_id, label, cut + "…")
 
 
+def _named_guides(ctx: Context, text: str, skip: str | None = None) -> list[Choice]:
+    """A page that sends the reader to a guide by its name («Тегін заң көмегі» нұсқаулығы)
+    gets a button to that guide, so the pointer is one press and not a search."""
+    content = ctx.services.content
+    return [Choice(f"go:{topic_ref(item, content)}", "📘 " + item.title(ctx.language),
+                   "📘 " + item.label(ctx.language))
+            for item in content.topics_of("guide")
+            if item.id != skip and f"«{item.title(ctx.language)}»" in text]
+
+
 def _answer_label(ctx: Context, pathway: Pathway, question_id: str, value: str) -> str:
     _ = ctx.gettext
     question = pathway.questions[question_id]
@@ -363,11 +373,17 @@ def _register_plan(registry: Registry) -> None:
             options.append(Choice(f"go:date:{base}", _("📅 Count my dates")))
         if section == "duty" and outcome.duty and outcome.duty.kind == "percent":
             options.append(Choice(f"go:amount:{base}", _("🧮 Enter the amount")))
-        if section == "help" and outcome.online and outcome.online.guide:
-            guide = ctx.services.content.topic(outcome.online.guide)
+        online_guide = outcome.online.guide if outcome.online else None
+        if section == "help" and online_guide:
+            guide = ctx.services.content.topic(online_guide)
             if guide:
                 options.append(Choice(f"go:{topic_ref(guide, ctx.services.content)}",
                                       "📘 " + guide.title(ctx.language), _("📘 How-to guide")))
+        step = _("Step {page} of {pages}").format(page=page, pages=len(sections))
+        if page == len(sections):
+            step += ". " + _("Was this clear?")
+        text = writer.page(section, step)
+        options += _named_guides(ctx, text, skip=online_guide)  # a guide it names, one press on
         if page < len(sections):
             options.append(Choice(f"go:plan:{base}/{page + 1}", _("Next ➡")))
         else:
@@ -380,10 +396,6 @@ def _register_plan(registry: Registry) -> None:
                                   _("📖 Sources")))
         if page == 1 or page == len(sections):
             options.append(Choice(f"go:share:{base}", _("📤 Plan in one message")))
-        step = _("Step {page} of {pages}").format(page=page, pages=len(sections))
-        if page == len(sections):
-            step += ". " + _("Was this clear?")
-        text = writer.page(section, step)
         if page > 1:  # the first page is kept short enough for its buttons to show unscrolled
             options += words_choice(ctx, text)
         return View(text=text, options=options)

@@ -98,7 +98,7 @@ def reminder_view(ctx: Context, item: DueReminder, late: bool) -> View:
     if item.kind == "cancelled":
         parts.append(_(
             "❌ The court's schedule no longer lists your hearing on {date} (case № {number}). "
-            "Please check with the court: a new date comes by summons or SMS."
+            "Please ask the court's office: a new date comes by summons or SMS."
         ).format(date=format_moment(hearing.starts_at, ctx.language), number=hearing.case_number))
         return View(text="\n\n".join(parts),
                     options=[Choice("go:hearings", _("📅 My hearings"))], back=False,

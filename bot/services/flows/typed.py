@@ -74,7 +74,7 @@ def register(registry: Registry) -> None:
                    if (choice := topic_choice(ctx, topic_id)) is not None]
         return View(
             text=_("I'm not sure I understood. Is it one of these? If not, open the menu or "
-                   "talk to a person."),
+                   "press “👤 Person”."),
             options=options,
         )
 

@@ -169,6 +169,41 @@ class Reminder(Base):
     # The messenger's id for the message sent (WhatsApp's "wamid…"): a delivery failure it
     # reports later, by webhook, finds its reminder by this.
     message_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    # Whom it goes to. None: the hearing's owner, on the owner's channel. Set: another person
+    # record on any channel — the owner's own SMS number (a copy), or a relative (README
+    # "SMS reminders"). The row's status is that recipient's delivery alone.
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class ReminderCopy(Base):
+    """Someone else gets copies of a person's reminders: for one hearing (`hearing_id`) or for
+    all of them (None). `relation` says who: "self" (the owner's own SMS number) or "relative".
+    Each reminder row made for the owner's hearing is made once more for every copy in force;
+    a stopped copy (`stopped_at`) makes no more rows and its open ones are withdrawn."""
+
+    __tablename__ = "reminder_copies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    hearing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hearings.id", ondelete="CASCADE"), index=True)
+    recipient_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    relation: Mapped[str] = mapped_column(String(12))  # self | relative
+    created_at: Mapped[datetime]
+    stopped_at: Mapped[datetime | None]
+
+
+class SmsUsage(Base):
+    """SMS the gateway accepted, per day (Kazakhstan's date) and purpose: how many and how many
+    parts, since each part is paid for. Counts only: no number, no person."""
+
+    __tablename__ = "sms_usage"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    parts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class FollowUp(Base):

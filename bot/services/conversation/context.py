@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.services.glossary.lexicon import Lexicon
     from bot.services.handoffs import HandoffDesk
     from bot.services.hearings.book import HearingBook
+    from bot.services.sms.people import SmsPeople
     from bot.services.stats import Stats
     from bot.services.understanding.classifier import Classifier
 
@@ -45,6 +46,7 @@ class Services:
     enrolments: Enrolments | None = None
     metrics: Metrics | None = None  # None: nothing is counted (the content check, tools)
     coordination: Coordination = field(default_factory=Coordination)  # locks, flood, pace
+    sms: SmsPeople | None = None  # None: no SMS provider is configured
 
 
 @dataclass

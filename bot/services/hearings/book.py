@@ -11,13 +11,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.clock import Clock
 from bot.services.hearings.timing import REMINDER_KINDS, QuietHours, reminder_times
 from bot.storage.db import SessionFactory
-from bot.storage.models import Hearing, Reminder, User
+from bot.storage.models import Hearing, Reminder, ReminderCopy, User
 
 CASE_NUMBER = re.compile(r"^[0-9А-ЯЁA-Z][0-9А-ЯЁA-Z/\-.()]{2,39}$")
 OPEN = ("pending", "claimed")  # not yet on its way: may still be rewritten or cancelled
@@ -168,9 +168,39 @@ class HearingBook:
             Reminder.kind.in_(REMINDER_KINDS)))
         if hearing.status != "active":
             return
+        recipients = await self.recipients(session, hearing)
         for kind, due in reminder_times(hearing.starts_at, hearing.reminders_on, self.quiet, now):
-            session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=due, status="pending",
-                                 attempts=0, created_at=now))
+            for recipient in recipients:
+                session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=due,
+                                     status="pending", attempts=0, created_at=now,
+                                     recipient_id=recipient))
+
+    async def notice(self, session: AsyncSession, hearing: Hearing, kind: str, now: datetime,
+                     detail: dict | None = None) -> None:
+        """News about a hearing ("moved", "cancelled"), due now, to its owner and every copy."""
+        for recipient in await self.recipients(session, hearing):
+            session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=now, status="pending",
+                                 attempts=0, detail=detail, created_at=now,
+                                 recipient_id=recipient))
+
+    async def recipients(self, session: AsyncSession, hearing: Hearing) -> list[int | None]:
+        """Who hears about a hearing: its owner (None) and each copy in force for it."""
+        copies = await session.scalars(select(ReminderCopy.recipient_id).join(
+            User, User.id == ReminderCopy.recipient_id).where(
+            ReminderCopy.user_id == hearing.user_id, ReminderCopy.stopped_at.is_(None),
+            or_(ReminderCopy.hearing_id.is_(None), ReminderCopy.hearing_id == hearing.id),
+            User.unreachable_since.is_(None)))
+        return [None, *dict.fromkeys(copies)]
+
+    async def refresh_all(self, user_id: int) -> None:
+        """Rewrite the reminders of a person's upcoming hearings (copies were added or
+        stopped)."""
+        now = self.clock.now()
+        async with self._sessions() as session, session.begin():
+            hearings = await session.scalars(select(Hearing).where(
+                Hearing.user_id == user_id, Hearing.starts_at > now))
+            for hearing in hearings:
+                await self.reschedule(session, hearing, now)
 
     async def forget_old(self) -> int:
         """Delete hearings that ended more than `keep_days` ago (their reminders go with them)."""

@@ -20,7 +20,7 @@ from bot.services.clock import KAZAKHSTAN_TIME, Clock, as_utc
 from bot.services.hearings.book import HearingBook, normalise_case_number
 from bot.services.hearings.model import CourtList
 from bot.storage.db import SessionFactory
-from bot.storage.models import Hearing, Reminder, ScheduledHearing
+from bot.storage.models import Hearing, ScheduledHearing
 
 CSV_COLUMNS = ("case_number", "court", "date", "time", "room", "format", "status")
 FORMATS = {"in_person": False, "online": True, "": False}
@@ -220,8 +220,7 @@ class ScheduleImport:
             hearing.room, hearing.online, hearing.updated_at = row.room, row.online, now
             await self._book.reschedule(session, hearing, now)
             detail = {"was": as_utc(old_start).isoformat()} if old_start else None
-            session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=now,
-                                 status="pending", attempts=0, detail=detail, created_at=now))
+            await self._book.notice(session, hearing, kind, now, detail)
         return len(hearings)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from bot.services.clock import Clock
 from bot.services.conversation.screens import Screen
@@ -40,6 +40,8 @@ from bot.storage.db import SessionFactory
 from bot.storage.models import FollowUp, Hearing, Reminder, User
 
 log = logging.getLogger(__name__)
+# Whom a reminder goes to: its own recipient (a copy, a relative) or else the hearing's owner.
+RECIPIENT = func.coalesce(Reminder.recipient_id, Hearing.user_id)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class DueReminder:
     chat_id: str
     language: str
     unreachable: bool
+    recipient_id: int = 0  # the person record it goes to (the owner's, or a copy's)
 
 
 @dataclass
@@ -128,7 +131,7 @@ class ReminderDispatcher:
             due = (
                 select(Reminder.id)
                 .join(Hearing, Hearing.id == Reminder.hearing_id)
-                .join(User, User.id == Hearing.user_id)
+                .join(User, User.id == RECIPIENT)
                 .where(
                     or_(and_(Reminder.status == "pending", Reminder.due_at <= now),
                         and_(Reminder.status == "claimed", Reminder.lease_until < now)),
@@ -145,15 +148,16 @@ class ReminderDispatcher:
                 status="claimed", claimed_by=self.instance, lease_until=now + self.settings.lease))
             rows = await session.execute(
                 select(Reminder, Hearing, User.channel, User.channel_user_id, User.language,
-                       User.unreachable_since)
+                       User.unreachable_since, User.id)
                 .join(Hearing, Hearing.id == Reminder.hearing_id)
-                .join(User, User.id == Hearing.user_id)
+                .join(User, User.id == RECIPIENT)
                 .where(Reminder.id.in_(ids))
                 .order_by(Reminder.due_at))
             return [DueReminder(reminder.id, reminder.kind, reminder.due_at, reminder.attempts,
                                 reminder.detail, hearing, channel, chat_id, language,
-                                unreachable is not None)
-                    for reminder, hearing, channel, chat_id, language, unreachable in rows]
+                                unreachable is not None, recipient)
+                    for reminder, hearing, channel, chat_id, language, unreachable, recipient
+                    in rows]
 
     # --- one reminder -------------------------------------------------------------------------
 
@@ -198,8 +202,10 @@ class ReminderDispatcher:
         if not later:
             return False
         async with self._sessions() as session:
-            found = await session.scalar(select(Reminder.id).where(
+            found = await session.scalar(select(Reminder.id).join(
+                Hearing, Hearing.id == Reminder.hearing_id).where(
                 Reminder.hearing_id == item.hearing.id, Reminder.kind.in_(later),
+                RECIPIENT == item.recipient_id,
                 or_(Reminder.status == "sent",
                     and_(Reminder.status.in_(("pending", "claimed")), Reminder.due_at <= now)),
             ).limit(1))
@@ -311,5 +317,6 @@ class ReminderDispatcher:
 
     async def _mark_unreachable(self, item: DueReminder) -> None:
         async with self._sessions() as session, session.begin():
-            await session.execute(update(User).where(User.id == item.hearing.user_id).values(
+            await session.execute(update(User).where(
+                User.id == (item.recipient_id or item.hearing.user_id)).values(
                 unreachable_since=self._clock.now()))

@@ -61,6 +61,7 @@ class FakeMobizon:
         self.bot_url = ""
         self.base_url = ""
         self._ids = itertools.count(90_001)
+        self._hung = asyncio.Event()  # set at stop: hung requests are let go
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
 
@@ -78,6 +79,7 @@ class FakeMobizon:
         return self.base_url
 
     async def stop(self) -> None:
+        self._hung.set()
         if self._client is not None:
             await self._client.close()
         if self._runner is not None:
@@ -126,7 +128,8 @@ class FakeMobizon:
                   count_parts(text), int(str(form.get("params[validity]", "0")) or 0))
         self.sent.append(sms)
         if fault == "hang" or (self.hang_after is not None and len(self.sent) > self.hang_after):
-            await asyncio.sleep(3600)  # taken, never answered
+            await self._hung.wait()  # taken, never answered (until the fake stops)
+            return web.Response(status=503)
         return web.json_response({"code": 0, "data": {"campaignId": sms.id, "messageId": sms.id,
                                                       "status": 1}, "message": ""})
 

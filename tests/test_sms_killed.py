@@ -33,7 +33,8 @@ async def seed(database_url: str, fake: FakeMobizon) -> list[str]:
         for i, number in enumerate(numbers):
             await people.enrol(number, "kk" if i % 2 else "ru", {
                 "case_number": f"2-{7000 + i}/2026", "court_id": "astana-civil",
-                "starts_at": (utc_now() + timedelta(hours=2, seconds=2)).isoformat(), "room": "305", "online": False})
+                "starts_at": (utc_now() + timedelta(hours=2, seconds=2)).isoformat(),
+                "room": "305", "online": False})
     finally:
         await core.close()
     return numbers

@@ -16,7 +16,6 @@ from bot.services.content import Content
 from bot.storage.db import SessionFactory
 from bot.storage.models import ExplorerEvent, FollowUp, Handoff, Reminder, SmsUsage, User
 
-
 SMS_DAYS = 14  # the dashboard shows the last two weeks of SMS, each part being paid for
 
 

@@ -26,8 +26,8 @@ from bot.services.conversation import Conversation
 from bot.services.enrolment import DEEP_LINK_PREFIX, shown
 from bot.services.hearings.book import normalise_case_number
 from bot.services.i18n import LANGUAGES, gettext_for
-from bot.services.reminders.delivery import Delivery, DeliveryError
 from bot.services.personal_data import as_file
+from bot.services.reminders.delivery import Delivery, DeliveryError
 from bot.services.reminders.service import Pacers
 from bot.services.sms.consent import consent_texts
 from bot.services.sms.phones import mask, normalise_phone

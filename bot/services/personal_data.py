@@ -18,6 +18,7 @@ from bot.storage.models import (
     HandoffMessage,
     Hearing,
     Reminder,
+    ReminderCopy,
     User,
 )
 
@@ -44,6 +45,12 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
         follow_ups = (await session.scalars(select(FollowUp).where(
             FollowUp.user_id == user.id))).all()
         address = await session.get(Address, (channel, channel_user_id))
+        copies = (await session.execute(
+            select(ReminderCopy, User.channel, Address.address)
+            .join(User, User.id == ReminderCopy.recipient_id)
+            .outerjoin(Address, (Address.channel == User.channel)
+                       & (Address.alias == User.channel_user_id))
+            .where(ReminderCopy.user_id == user.id).order_by(ReminderCopy.id))).all()
     return {
         "exported_at": _when(now),
         "channel": user.channel,
@@ -59,6 +66,7 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
             "starts_at": _when(h.starts_at), "online": h.online, "video_link": h.video_link,
             "room": h.room, "reminders_wanted": h.reminders_on, "status": h.status,
             "reminders": [{"kind": r.kind, "due_at": _when(r.due_at), "status": r.status,
+                           "copy": r.recipient_id is not None,
                            "sent_at": _when(r.sent_at)}
                           for r in reminders if r.hearing_id == h.id],
         } for h in hearings],
@@ -69,6 +77,13 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
                          for m in messages if m.handoff_id == c.id],
         } for c in chats],
         "follow_ups": [{"reason": f.reason, "created": _when(f.created_at)} for f in follow_ups],
+        # Who gets copies of the reminders: the person's own SMS number, or a relative.
+        "reminder_copies": [{
+            "to": relation if relation != "self" else "you", "channel": copy_channel,
+            "phone_number": number if copy.relation == "self" else None,
+            "hearing": copy.hearing_id, "since": _when(copy.created_at),
+            "stopped": _when(copy.stopped_at),
+        } for copy, copy_channel, number in copies for relation in (copy.relation,)],
     }
 
 

@@ -37,6 +37,8 @@ def register(registry: Registry) -> None:
         guides = [c for g in HEARING_GUIDES if (c := topic_choice(ctx, g, "📘 "))]
         add = Choice("go:h_case", _("➕ Add a hearing"))
         archive = [Choice("go:h_past", _("🗂 Past hearings"))] if past else []
+        if ctx.services.sms is not None:  # SMS copies, where an SMS provider is set up
+            archive.append(Choice("go:h_sms", _("📱 SMS copies")))
         if not upcoming:
             return View(text=_(
                 "📅 You have no hearings here yet. Add one: type the case number, and I will "

@@ -11,7 +11,8 @@ def consent_text(language: str) -> str:
     return _("SMS consent: To send you SMS reminders we keep your phone number (encrypted), your "
              "language and the hearing: case number, court, date and time. We send SMS 7 days, "
              "1 day and 2 hours before, and if the date changes. Nothing else is kept or sent. "
-             "The data is deleted 30 days after the hearing. You can stop at any time by "
+             "A hearing is deleted 30 days after it, the number within a year once no hearing "
+             "is left. You can stop at any time by "
              "replying STOP, and ask the call centre to show or delete your data. Do you agree?")
 
 

@@ -1,0 +1,149 @@
+"""A citizen in the chat asks for SMS copies of their reminders: the consent is told first, the
+number typed, a reminder then reaches both the chat and the phone; they can stop it; "My data"
+shows, exports and deletes the number."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import BotApp
+from bot.channels.localchat.web import CHANNEL as LOCAL
+from bot.services.clock import utc_now
+from bot.services.conversation import Event, EventKind
+from bot.services.hearings.book import HearingDraft
+from bot.storage.models import Address, Reminder, ReminderCopy, User
+from tests.fakes.sms import FakeMobizon
+from tests.people import Person
+
+NUMBER = "77015550011"
+
+
+class ChatPerson(Person):
+    """A person in the local chat, so reminders to them are delivered (to its inbox)."""
+
+    async def press(self, choice: str):
+        return await self._send(Event(LOCAL, self.user_id, EventKind.choice, choice=choice))
+
+    async def say(self, words: str):
+        return await self._send(Event.from_text(LOCAL, self.user_id, words))
+
+
+@pytest.fixture
+async def mobizon() -> AsyncIterator[FakeMobizon]:
+    fake = FakeMobizon()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def app(mobizon: FakeMobizon, make_settings) -> AsyncIterator[BotApp]:
+    bot = BotApp(make_settings(**mobizon.settings(), reminder_poll_seconds=0.1,
+                               reminder_quiet_hours="off", local_chat="on"))
+    await bot.start()
+    mobizon.bot_url = bot.http_url
+    yield bot
+    await bot.stop()
+
+
+async def person_in(app: BotApp) -> ChatPerson:
+    person = ChatPerson(app.core, "browser-1")
+    await person.say("/start")
+    await person.press("lang:ru")
+    await person.press("consent:yes")
+    return person
+
+
+async def owner(app: BotApp) -> int:
+    return await app.core.conversation.services.hearings.user_id(LOCAL, "browser-1")
+
+
+async def add_hearing(app: BotApp, case: str, due_in: timedelta) -> int:
+    book = app.core.conversation.services.hearings
+    return await book.add(await owner(app), HearingDraft(
+        case_number=case, starts_at=utc_now() + timedelta(hours=2) + due_in,
+        court_id="astana-civil", reminders_on=["2h"]))
+
+
+async def rows(app: BotApp, model):
+    async with app.core.sessions() as session:
+        return list((await session.scalars(select(model))).all())
+
+
+async def test_sms_copies_reach_the_phone_as_well_as_the_chat_and_can_be_stopped(
+        app: BotApp, mobizon: FakeMobizon) -> None:
+    person = await person_in(app)
+    await person.press("go:hearings")
+    assert "📱 SMS copies" in person.labels or "📱 SMS-копии" in person.labels
+    screen = await person.press("go:h_sms")
+    assert "шифр" in screen.text  # what is kept, said before the number is asked for
+    await person.press("go:h_sms_number")
+    screen = await person.say("12345")
+    assert "+7 701 123 45 67" in screen.full_text()  # bad input: a clear answer
+    screen = await person.say("8 701 555 00 11")
+    assert "+7 701 *** ** 11" in screen.full_text() and NUMBER not in screen.full_text()
+    [copy] = await rows(app, ReminderCopy)
+    assert copy.relation == "self" and copy.stopped_at is None
+
+    await add_hearing(app, "2-321/2026", timedelta(seconds=0.5))
+    [sms] = await mobizon.wait_for(1)
+    assert sms.number == NUMBER and "2-321/2026" in sms.text and "СТОП" in sms.text
+    inbox = app.reminders.dispatcher._deliveries[LOCAL]
+    for _tick in range(100):
+        shown = inbox.take("browser-1")
+        if shown:
+            break
+        await asyncio.sleep(0.05)
+    assert any("2-321/2026" in screen.text for screen in shown)
+    assert {(r.status, r.recipient_id is None) for r in await rows(app, Reminder)} == \
+        {("sent", True), ("sent", False)}
+
+    # Stopped in the chat: a new hearing's reminders come to the chat only.
+    await person.press("go:h_sms")
+    screen = await person.press("hsms:stop")
+    assert "+7 701" not in screen.text
+    await add_hearing(app, "2-322/2026", timedelta(minutes=5))
+    later = [r for r in await rows(app, Reminder) if r.status == "pending"]
+    assert [r.recipient_id for r in later] == [None]
+
+
+async def test_my_data_shows_exports_and_deletes_the_sms_number(
+        app: BotApp, mobizon: FakeMobizon) -> None:
+    person = await person_in(app)
+    await person.press("go:h_sms_number")
+    await person.say("+7 701 555 00 11")
+    await add_hearing(app, "2-400/2026", timedelta(days=1))
+    screen = await person.press("go:mydata")
+    assert "+7 701 *** ** 11" in screen.text
+    screen = await person.press("data:export")
+    [attachment] = screen.attachments
+    document = json.loads(attachment.content)
+    assert document["reminder_copies"][0]["phone_number"] == NUMBER
+    assert document["reminder_copies"][0]["channel"] == "sms"
+    await person.press("go:mydata_delete")
+    await person.press("data:delete")
+    assert await rows(app, User) == []
+    assert await rows(app, Address) == []
+    assert await rows(app, ReminderCopy) == [] and await rows(app, Reminder) == []
+
+
+async def test_stop_by_sms_ends_the_copies_of_a_chat_user(
+        app: BotApp, mobizon: FakeMobizon) -> None:
+    person = await person_in(app)
+    await person.press("go:h_sms_number")
+    await person.say("+7 701 555 00 11")
+    await add_hearing(app, "2-500/2026", timedelta(minutes=5))
+    assert await mobizon.reply(NUMBER, "СТОП") == 200
+    await mobizon.wait_for(1)  # the one confirmation
+    statuses = {(r.recipient_id is None, r.status) for r in await rows(app, Reminder)}
+    assert statuses == {(True, "pending"), (False, "cancelled")}  # the chat still gets it
+    [copy] = await rows(app, ReminderCopy)
+    assert copy.stopped_at is not None
+    screen = await person.press("go:h_sms")
+    assert "hsms:stop" not in [c.id for c in screen.all_choices]

@@ -19,6 +19,7 @@ import hmac
 import itertools
 import json
 import math
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -54,6 +55,7 @@ class Sms:
 class FakeMobizon:
     def __init__(self) -> None:
         self.sent: list[Sms] = []
+        self.delivered_at: list[float] = []  # time.monotonic() of each SMS taken
         self.faults: list[tuple[str, int]] = []  # ("429" | "503" | "code" | "hang", times)
         self.statuses: dict[str, str] = {}  # message id → status to report
         self.hang_after: int | None = None  # take this many, then never answer again
@@ -127,6 +129,7 @@ class FakeMobizon:
         sms = Sms(number, text, str(form.get("from", "")), str(next(self._ids)),
                   count_parts(text), int(str(form.get("params[validity]", "0")) or 0))
         self.sent.append(sms)
+        self.delivered_at.append(time.monotonic())
         if fault == "hang" or (self.hang_after is not None and len(self.sent) > self.hang_after):
             await self._hung.wait()  # taken, never answered (until the fake stops)
             return web.Response(status=503)

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.app import BotApp
 from bot.services.clock import to_local, utc_now
@@ -97,7 +97,6 @@ async def test_enrolling_by_sms_needs_the_consent_read_out_and_is_audited(
         == {("1d", "pending", None), ("2h", "pending", None)}  # 7 days before: passed
     # The number is sealed at rest and never logged.
     async with sms_console.core.engine.connect() as connection:
-        from sqlalchemy import text
         raw = (await connection.execute(text("SELECT address FROM addresses"))).scalar()
     assert NUMBER not in raw
     assert await mobizon.reply(NUMBER, "stop") == 200
@@ -169,3 +168,14 @@ async def test_without_sms_settings_there_is_no_sms_and_the_console_says_so(
         await client.close()
     finally:
         await app.stop()
+
+
+async def test_announcements_never_go_by_sms(sms_console: BotApp) -> None:
+    """SMS people agreed to reminders and nothing else."""
+    await sms_console.core.conversation.services.sms.enrol(NUMBER, "ru", {
+        "case_number": "2-1/2026", "court_id": "astana-civil", "room": None, "online": False,
+        "starts_at": (utc_now() + timedelta(days=3)).isoformat()})
+    announcements = sms_console.console.announcements
+    draft = await announcements.draft("Сот жабық", "Суд закрыт", ["kk", "ru"], None, None)
+    announcement = await announcements.get(draft)
+    assert await announcements.recipients(announcement) == []

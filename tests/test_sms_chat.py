@@ -101,8 +101,12 @@ async def test_sms_copies_reach_the_phone_as_well_as_the_chat_and_can_be_stopped
             break
         await asyncio.sleep(0.05)
     assert any("2-321/2026" in screen.text for screen in shown)
-    assert {(r.status, r.recipient_id is None) for r in await rows(app, Reminder)} == \
-        {("sent", True), ("sent", False)}
+    for _tick in range(100):  # the SMS is recorded as sent just after Mobizon took it
+        statuses = {(r.status, r.recipient_id is None) for r in await rows(app, Reminder)}
+        if statuses == {("sent", True), ("sent", False)}:
+            break
+        await asyncio.sleep(0.05)
+    assert statuses == {("sent", True), ("sent", False)}
 
     # Stopped in the chat: a new hearing's reminders come to the chat only.
     await person.press("go:h_sms")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -60,6 +61,18 @@ async def person_in(app: BotApp) -> ChatPerson:
     return person
 
 
+async def subscribe(person: ChatPerson, mobizon: FakeMobizon, typed: str) -> None:
+    """Type the number, then the code the phone got."""
+    before = len(mobizon.sent)
+    screen = await person.say(typed)
+    assert "+7 701 *** ** 11" in screen.text and NUMBER not in screen.full_text()
+    sms = (await mobizon.wait_for(before + 1))[-1]
+    assert sms.number == NUMBER
+    code = re.search(r"\b(\d{4})\b", sms.text).group(1)
+    screen = await person.say(code)
+    assert "+7 701 *** ** 11" in screen.full_text()
+
+
 async def owner(app: BotApp) -> int:
     return await app.core.conversation.services.hearings.user_id(LOCAL, "browser-1")
 
@@ -87,12 +100,21 @@ async def test_sms_copies_reach_the_phone_as_well_as_the_chat_and_can_be_stopped
     screen = await person.say("12345")
     assert "+7 701 123 45 67" in screen.full_text()  # bad input: a clear answer
     screen = await person.say("8 701 555 00 11")
+    assert "+7 701 *** ** 11" in screen.text and NUMBER not in screen.full_text()
+    [check] = await mobizon.wait_for(1)  # a code first: is the phone theirs?
+    assert check.number == NUMBER
+    assert await rows(app, ReminderCopy) == []  # nothing until the code comes back
+    screen = await person.say("0000" if "0000" not in check.text else "1111")
+    assert "4" in screen.full_text()  # "type its 4 digits"
+    assert await rows(app, ReminderCopy) == []
+    code = re.search(r"\b(\d{4})\b", check.text).group(1)
+    screen = await person.say(code)
     assert "+7 701 *** ** 11" in screen.full_text() and NUMBER not in screen.full_text()
     [copy] = await rows(app, ReminderCopy)
     assert copy.relation == "self" and copy.stopped_at is None
 
     await add_hearing(app, "2-321/2026", timedelta(seconds=0.5))
-    [sms] = await mobizon.wait_for(1)
+    sms = (await mobizon.wait_for(2))[-1]
     assert sms.number == NUMBER and "2-321/2026" in sms.text and "СТОП" in sms.text
     inbox = app.reminders.dispatcher._deliveries[LOCAL]
     for _tick in range(100):
@@ -121,7 +143,7 @@ async def test_my_data_shows_exports_and_deletes_the_sms_number(
         app: BotApp, mobizon: FakeMobizon) -> None:
     person = await person_in(app)
     await person.press("go:h_sms_number")
-    await person.say("+7 701 555 00 11")
+    await subscribe(person, mobizon, "+7 701 555 00 11")
     await add_hearing(app, "2-400/2026", timedelta(days=1))
     screen = await person.press("go:mydata")
     assert "+7 701 *** ** 11" in screen.text
@@ -141,10 +163,10 @@ async def test_stop_by_sms_ends_the_copies_of_a_chat_user(
         app: BotApp, mobizon: FakeMobizon) -> None:
     person = await person_in(app)
     await person.press("go:h_sms_number")
-    await person.say("+7 701 555 00 11")
+    await subscribe(person, mobizon, "+7 701 555 00 11")
     await add_hearing(app, "2-500/2026", timedelta(minutes=5))
     assert await mobizon.reply(NUMBER, "СТОП") == 200
-    await mobizon.wait_for(1)  # the one confirmation
+    await mobizon.wait_for(2)  # the code, then the one confirmation
     statuses = {(r.recipient_id is None, r.status) for r in await rows(app, Reminder)}
     assert statuses == {(True, "pending"), (False, "cancelled")}  # the chat still gets it
     [copy] = await rows(app, ReminderCopy)

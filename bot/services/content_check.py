@@ -36,9 +36,9 @@ LONG_SCREEN_CHARS = 4000
 # Screens a person meets only when the conversation sends them there (not by a button):
 # `suggest` answers typed text the classifier was not sure about.
 # `human_done` comes when an operator closes a chat, `enrol` from a call centre's code.
-REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest", "human_done", "enrol"}
+REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest", "human_done", "enrol", "h_sms_code"}
 # They are walked from here (an unknown code shows the "not valid" screen).
-EXTRA_STARTS = ("human_done:1", "enrol:AAAABBBB")
+EXTRA_STARTS = ("human_done:1", "enrol:AAAABBBB", "h_sms_code")
 # A reminder's "👤 I need help" leads to a person too (it answers below the reminder).
 REMINDER_HELP = "rem:help/"
 # Who walks the screens, and where each starts: a newcomer who has no language yet, one who

@@ -111,6 +111,7 @@ class SmsChannel:
         self._secret = secret
         self._seen = seen
         self._next_reports: datetime | None = None
+        people.send_now = self.send_now
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post(INBOUND_PATH, self._inbound)
@@ -137,15 +138,20 @@ class SmsChannel:
         return web.json_response({"ok": True})
 
     async def _confirm(self, number: str, language: str) -> None:
-        text = confirmation(language)
-        for attempt in range(3):  # a confirmation is worth a short retry, not a queue
+        await self.send_now(number, confirmation(language))
+
+    async def send_now(self, number: str, text: str) -> bool:
+        """One SMS outside the reminder rows (STOP's confirmation, a check code): worth a short
+        retry, not a queue. Whether the gateway took it."""
+        for attempt in range(3):
             try:
                 await self.gateway.send(number, text, valid_minutes=60)
                 await count_usage(self._sessions, self._clock.now(), parts(text))
-                return
+                return True
             except DeliveryError as error:
-                log.warning("STOP confirmation not sent: %s", error.code)
+                log.warning("an SMS outside the reminders was not sent: %s", error.code)
                 await asyncio.sleep(0.5 * (attempt + 1))
+        return False
 
     # --- delivery reports (polled: GetSMSStatus) ----------------------------------------------
 

@@ -2,15 +2,28 @@
 phone's internet is off), types their number, and can stop it here or by replying STOP.
 
 What is kept is said before the number is asked for; the person's consent to the chat's notice
-covers it, and "My data" shows, exports and deletes it."""
+covers it, and "My data" shows, exports and deletes it. A typed number may be a stranger's (a
+slip of a finger): no reminder goes there until the code SMS'd to it is typed back."""
 
 from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
 
 from bot.services.conversation.context import Context
 from bot.services.conversation.registry import Access, Registry, View
 from bot.services.conversation.screens import Choice
 from bot.services.flows.hearing_form import ensure_owner, owner_id
 from bot.services.sms.phones import mask, normalise_phone
+
+CHECK = "sms_check"  # in the conversation's (sealed) data while the code is awaited
+CODE_VALID = timedelta(minutes=15)
+MOST_TRIES = 5
+
+
+def _hash(code: str, number: str) -> str:
+    return hashlib.sha256(f"{number}:{code}".encode()).hexdigest()
 
 
 def register(registry: Registry) -> None:
@@ -54,13 +67,57 @@ def register(registry: Registry) -> None:
             ctx.notice(_("That is not a Kazakhstan mobile number. It has 11 digits and starts "
                          "with +7 7 or 8 7, like +7 701 123 45 67. Please type it again."))
             return True
+        code = await people.send_check_code(number, ctx.language)
+        if code is None:
+            ctx.notice(_("I could not send an SMS just now. Please try again in a few minutes."))
+            return True
+        ctx.place.data[CHECK] = {"number": number, "hash": _hash(code, number), "tries": 0,
+                                 "until": (ctx.services.clock.now() + CODE_VALID).isoformat()}
+        ctx.go("h_sms_code")
+        return True
+
+    @registry.screen("h_sms_code", access=personal)
+    def ask_code(ctx: Context, _argument: str) -> View:
+        _ = ctx.gettext
+        check = ctx.place.data.get(CHECK)
+        if not check:
+            return View(text=_("That code is no longer valid. Type the number again to get a "
+                               "new one."), options=[Choice("go:h_sms_number",
+                                                            _("✏️ Another number"))])
+        return View(text=_("📨 I sent a 4-digit code by SMS to {phone}. Type it here, so I know "
+                           "the phone is yours.").format(phone=mask(check["number"])),
+                    options=[Choice("go:h_sms_number", _("✏️ Another number"))])
+
+    @registry.text_input("h_sms_code")
+    async def typed_code(ctx: Context, text: str) -> bool:
+        _ = ctx.gettext
+        check = ctx.place.data.get(CHECK)
+        people = ctx.services.sms
+        if not check or people is None:
+            ctx.go("h_sms")
+            return True
+        expired = datetime.fromisoformat(check["until"]) < ctx.services.clock.now()
+        typed = "".join(ch for ch in text if ch.isdigit())
+        if expired or check["tries"] >= MOST_TRIES:
+            ctx.place.data.pop(CHECK, None)
+            ctx.notice(_("That code is no longer valid. Type the number again to get a new "
+                         "one."))
+            ctx.go("h_sms_number")
+            return True
+        if not hmac.compare_digest(_hash(typed, check["number"]), check["hash"]):
+            check["tries"] += 1
+            ctx.notice(_("That is not the code I sent. Please look at the SMS and type its 4 "
+                         "digits."))
+            return True
         owner = await ensure_owner(ctx)
+        number = check["number"]
+        ctx.place.data.pop(CHECK, None)  # the number is not kept in the conversation
         if owner is None:
             ctx.go("hearings")
             return True
         await people.add_copies(owner, number, ctx.language)
         ctx.notice(_("✅ Done: SMS copies will go to {phone}.").format(phone=mask(number)))
-        ctx.back()
+        ctx.go("h_sms")
         return True
 
     @registry.action("hsms")

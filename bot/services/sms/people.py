@@ -12,6 +12,8 @@ enrolled or asks again (a new consent)."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +25,7 @@ from bot.services.clock import Clock
 from bot.services.conversation.context import CONSENT_VERSION
 from bot.services.enrolment import draft_of
 from bot.services.hearings.book import OPEN, HearingBook
+from bot.services.i18n import gettext_for
 from bot.storage.db import SessionFactory
 from bot.storage.models import Address, Hearing, Reminder, ReminderCopy, User
 
@@ -33,6 +36,20 @@ class SmsPeople:
         self.clock = clock
         self.book = book
         self.addresses = AddressBook(sessions, clock, CHANNEL)
+        # Sends one SMS at once (a check code), set when the SMS channel is running.
+        self.send_now: Callable[[str, str], Awaitable[bool]] | None = None
+
+    async def send_check_code(self, number: str, language: str) -> str | None:
+        """A typed number is someone's phone, maybe not the typist's: before any reminder goes
+        there, a 4-digit code goes, and the person types it back. The code, or None when no SMS
+        could be sent."""
+        if self.send_now is None:
+            return None
+        code = f"{secrets.randbelow(10_000):04d}"
+        _ = gettext_for(language)
+        text = _("SMS: Code {code}: type it in the court-help bot to get SMS copies of your "
+                 "reminders.").format(code=code)
+        return code if await self.send_now(number, text) else None
 
     async def find(self, number: str) -> int | None:
         alias = await self.addresses.alias_of(number)

@@ -33,6 +33,7 @@ from bot.services.glossary.lexicon import Lexicon
 from bot.services.handoffs import HandoffDesk, WorkingHours
 from bot.services.hearings.book import HearingBook
 from bot.services.hearings.timing import QuietHours
+from bot.services.relatives import RelativeLinks
 from bot.services.reminders.delivery import Delivery
 from bot.services.reminders.service import (
     Pacers,
@@ -87,11 +88,13 @@ class Core:
                             handoffs=HandoffDesk(sessions, clock, WorkingHours.parse(
                                 settings.handoff_hours, WorkCalendar(content.rates))),
                             enrolments=Enrolments(sessions, clock, settings.enrolment_days),
+                            relatives=RelativeLinks(sessions, clock, book,
+                                                    settings.relative_code_hours),
                             metrics=Metrics(), coordination=coordination)
         if settings.sms_enabled:
             from bot.services.sms.people import SmsPeople
 
-            services.sms = SmsPeople(sessions, clock, book)
+            services.sms = SmsPeople(sessions, clock, book, services.relatives)
         return cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
 
@@ -205,7 +208,8 @@ class BotApp:
                           attempts=settings.staff_login_attempts,
                           window_minutes=settings.staff_login_window_minutes),
             Announcements(core.sessions, clock, core.content),
-            AnnouncementSender(core.sessions, core.conversation, deliveries, pacers, clock))
+            AnnouncementSender(core.sessions, core.conversation, deliveries, pacers, clock),
+            bot_username=lambda: self.telegram.username if self.telegram else None)
 
     async def stop(self) -> None:
         if self.reminders is not None:

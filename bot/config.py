@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     # "always". Outside them a citizen can leave a message for when the centre opens.
     handoff_hours: str = "09:00-18:00"
     enrolment_days: int = Field(default=14, ge=1, le=90)  # how long a caller's code is valid
+    # How long a citizen's invitation for a relative (copies of reminders) can be opened.
+    relative_code_hours: float = Field(default=72, gt=0, le=720)
     staff_session_hours: float = Field(default=8, gt=0)  # a console login lasts a work day
     staff_cookie_secure: bool = False  # True behind https (nginx): the cookie goes only there
     staff_login_attempts: int = Field(default=5, ge=1)  # wrong passwords before a pause

@@ -10,6 +10,7 @@ from bot.services.content_check import check_catalogs
 from bot.services.i18n import LANGUAGES, LOCALES_DIR, gettext_for
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
+CASE_FORM = re.compile(r"_(dative|ablative|locative)$")
 
 
 def catalog(language: str):
@@ -31,13 +32,38 @@ def test_catalogs_have_no_empty_fuzzy_or_leftover_entries() -> None:
         assert not catalog(language).obsolete, f"{language}: obsolete entries"
 
 
+def _base(name: str) -> str:
+    """A Kazakh case form of a placeholder (`{day_dative}`) stands for the placeholder."""
+    return CASE_FORM.sub("", name)
+
+
 def test_translations_keep_every_placeholder() -> None:
     """A translation that drops {date} would crash `.format()` on the citizen's screen."""
     for language in LANGUAGES:
         for message in catalog(language):
             if message.id:
                 assert (sorted(PLACEHOLDER.findall(message.id))
-                        == sorted(PLACEHOLDER.findall(message.string))), (language, message.id)
+                        == sorted(map(_base, PLACEHOLDER.findall(message.string)))), (
+                    language, message.id)
+
+
+def test_case_forms_are_filled_where_a_translation_uses_them() -> None:
+    """`{day_dative}` exists only where the code formats the message with `kazakh.forms()`."""
+    from babel.messages.extract import extract_from_dir
+
+    needs = {message.id for language in LANGUAGES for message in catalog(language)
+             if message.id and any(CASE_FORM.search(name)
+                                   for name in PLACEHOLDER.findall(message.string))}
+    assert needs, "the deadline line uses {day_dative}"
+    root = LOCALES_DIR.parent
+    found = set()
+    for file, line, message, *_rest in extract_from_dir(str(root.parent / "bot"),
+                                                        method_map=[("**.py", "python")]):
+        if message in needs:
+            lines = (root.parent / "bot" / file).read_text(encoding="utf-8").splitlines()
+            assert "forms(" in "\n".join(lines[line - 1:line + 3]), (file, line, message)
+            found.add(message)
+    assert found == needs
 
 
 def test_kazakh_is_kazakh_and_russian_is_russian() -> None:

@@ -24,7 +24,7 @@ async def test_divorce_by_deep_link_to_the_draft_on_telegram(
     assert shown.text == "Жұбайыңыз ажырасуға келісе ме?"
     assert shown.labels[:3] == ["Иә, келіседі", "Жоқ, келіспейді", "🤷 Білмеймін / сай емес"]
     await citizen.press("Жоқ, келіспейді")
-    await citizen.press("Жоқ")  # no pregnancy, no baby
+    await citizen.press("Жоқ, екеуі де емес")  # no pregnancy, no baby
     shown = await citizen.press("Жоқ")  # no property to divide
     assert shown.text.startswith("Жауаптарыңыз:")
     shown = await citizen.press("✅ Жоспарымды көрсету")
@@ -58,7 +58,7 @@ async def test_a_pathway_and_its_files_through_the_web_chat(local_chat: BotApp) 
         await citizen.send("text", "/start")
         await citizen.press("Русский")
         await citizen.press(S.AGREE["ru"])
-        await citizen.press("⚖️ Моя правовая проблема")
+        await citizen.press("⚖️ Что мне делать?")
         await citizen.press("Развод (расторжение брака)")
         await citizen.press("▶ Начать")
         await citizen.press("Да, согласен(на)")

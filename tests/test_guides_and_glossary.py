@@ -34,7 +34,7 @@ async def test_a_guide_step_by_step_with_back_trouble_and_stuck(core: Core) -> N
     assert shown.name == "guide_step:guide.eds/1"
     assert shown.text.startswith(f"📘 Получить ЭЦП · шаг 1 из {len(guide.steps)}\n"
                                  f"{guide.steps[0].title('ru')}\n\n{guide.steps[0].text('ru')}")
-    assert "🙋 Я застрял(а)" in person.labels and "◀ Назад" in person.labels
+    assert "👤 Помощь человека" in person.labels and "◀ Назад" in person.labels
     await person.press_label("Дальше ➡")
     assert person.screen.name == "guide_step:guide.eds/2"
     await person.press_label("◀ Назад")
@@ -45,7 +45,7 @@ async def test_a_guide_step_by_step_with_back_trouble_and_stuck(core: Core) -> N
     assert shown.text.endswith(guide.steps[with_trouble - 1].trouble("ru"))
     await person.press_label("🔁 Повторить шаг")
     assert person.screen.name == f"guide_step:guide.eds/{with_trouble}"
-    shown = await person.press_label("🙋 Я застрял(а)")
+    shown = await person.press_label("👤 Помощь человека")
     assert shown.name == "human"
 
 

@@ -119,7 +119,7 @@ async def test_a_reminder_says_when_and_where_and_its_buttons_work(
         in text
     assert "Зал: 305" in text and "Дело № 2-1/2026" in text
     assert message.labels[:4] == ["✅ Я приду", "🙁 Не смогу прийти", "🎒 Что взять с собой",
-                                  "👤 Нужна помощь"]
+                                  "👤 Помощь человека"]
     citizen = Citizen(bot_api, chat)
     cant = await citizen.press("🙁 Не смогу прийти", on=message)
     assert "Если не можете прийти" in cant.text and "ГПК РК" in cant.text

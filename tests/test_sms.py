@@ -265,3 +265,35 @@ async def test_words_other_than_stop_change_nothing(
     await asyncio.sleep(0.3)
     assert mobizon.sent == []
     assert {r.status for r in await rows(sms_bot)} == {"pending"}
+
+
+def test_a_relatives_copy_says_whose_it_is_and_still_fits_two_parts() -> None:
+    """A copy begins "Копия (мама):"; a long name is cut before it costs a third part, and the
+    court gives way first (with the longest case number, a room and a "moved" in Kazakh, only
+    "Көшірме:" is left). The owner's own SMS copy has no such lead."""
+    content = load_content()
+    start = datetime.fromisoformat("2026-12-10T10:00:00+05:00")
+    long_name = "Гульнар апа, Алматыдағы үлкен қызымыз, е"  # the longest a link takes: 40
+    assert len(long_name) == 40
+    courts = [c.id for region in content.courts.regions for c in region.courts]
+    checked = 0
+    for court_id in courts:
+        for language, lead in (("kk", "Көшірме"), ("ru", "Копия")):
+            names = court_names(content, court_id, None, language)
+            for kind in KINDS:
+                for whose in ("мама", long_name, None):
+                    text = compose(kind, language, case_number="7594-26-00-2/12345",
+                                   starts_at=start, courts=names, room="305",
+                                   was=start - timedelta(days=2), copy=True, whose=whose)
+                    assert parts(text) <= 2 and count_parts(text) <= 2, text
+                    assert text.startswith(lead), text
+                    if whose == "мама" and kind in ("7d", "1d", "2h"):
+                        assert text.startswith(f"{lead} (мама): "), text
+                    assert "7594-26-00-2/12345" in text and "10.12.2026 10:00" in text
+                    checked += 1
+                short = compose(kind, language, case_number="2-1/2026", starts_at=start,
+                                courts=names, copy=True, whose="мама")
+                assert short.startswith(f"{lead} (мама): ")
+    assert checked > 100
+    own = compose("1d", "ru", case_number="2-1/2026", starts_at=start, courts=["Суд"])
+    assert not own.startswith("Копия")

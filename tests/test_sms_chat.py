@@ -1,6 +1,7 @@
 """A citizen in the chat asks for SMS copies of their reminders: the consent is told first, the
 number typed, a reminder then reaches both the chat and the phone; they can stop it; "My data"
-shows, exports and deletes the number."""
+shows, exports and deletes the number. The copies are a link of relation "self_sms" in
+`relative_links`, the one way a reminder row is addressed to someone besides the owner."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.channels.localchat.web import CHANNEL as LOCAL
 from bot.services.clock import utc_now
 from bot.services.conversation import Event, EventKind
 from bot.services.hearings.book import HearingDraft
-from bot.storage.models import Address, Reminder, ReminderCopy, User
+from bot.storage.models import SELF_SMS, Address, RelativeLink, Reminder, User
 from tests.fakes.sms import FakeMobizon
 from tests.people import Person
 
@@ -103,15 +104,16 @@ async def test_sms_copies_reach_the_phone_as_well_as_the_chat_and_can_be_stopped
     assert "+7 701 *** ** 11" in screen.text and NUMBER not in screen.full_text()
     [check] = await mobizon.wait_for(1)  # a code first: is the phone theirs?
     assert check.number == NUMBER
-    assert await rows(app, ReminderCopy) == []  # nothing until the code comes back
+    assert await rows(app, RelativeLink) == []  # nothing until the code comes back
     screen = await person.say("0000" if "0000" not in check.text else "1111")
     assert "4" in screen.full_text()  # "type its 4 digits"
-    assert await rows(app, ReminderCopy) == []
+    assert await rows(app, RelativeLink) == []
     code = re.search(r"\b(\d{4})\b", check.text).group(1)
     screen = await person.say(code)
     assert "+7 701 *** ** 11" in screen.full_text() and NUMBER not in screen.full_text()
-    [copy] = await rows(app, ReminderCopy)
-    assert copy.relation == "self" and copy.stopped_at is None
+    [link] = await rows(app, RelativeLink)
+    assert (link.relation, link.code_hash, link.hearing_id) == (SELF_SMS, None, None)
+    assert link.relative_id != await owner(app) and link.used_at is not None
 
     await add_hearing(app, "2-321/2026", timedelta(seconds=0.5))
     sms = (await mobizon.wait_for(2))[-1]
@@ -124,19 +126,30 @@ async def test_sms_copies_reach_the_phone_as_well_as_the_chat_and_can_be_stopped
         await asyncio.sleep(0.05)
     assert any("2-321/2026" in screen.text for screen in shown)
     for _tick in range(100):  # the SMS is recorded as sent just after Mobizon took it
-        statuses = {(r.status, r.recipient_id is None) for r in await rows(app, Reminder)}
+        statuses = {(r.status, r.link_id is None) for r in await rows(app, Reminder)}
         if statuses == {("sent", True), ("sent", False)}:
             break
         await asyncio.sleep(0.05)
     assert statuses == {("sent", True), ("sent", False)}
 
-    # Stopped in the chat: a new hearing's reminders come to the chat only.
+    # The SMS reads as the owner's own reminder, not as a relative's copy.
+    assert "Копия" not in sms.text
+
+    # Stopped in the chat: a copy still to come goes, and a new hearing's reminders come to
+    # the chat only.
+    await add_hearing(app, "2-323/2026", timedelta(minutes=5))
+    assert sorted(r.link_id is None for r in await rows(app, Reminder)
+                  if r.status == "pending") == [False, True]
     await person.press("go:h_sms")
     screen = await person.press("hsms:stop")
     assert "+7 701" not in screen.text
+    assert await rows(app, RelativeLink) == []
     await add_hearing(app, "2-322/2026", timedelta(minutes=5))
     later = [r for r in await rows(app, Reminder) if r.status == "pending"]
-    assert [r.recipient_id for r in later] == [None]
+    assert [r.link_id for r in later] == [None, None]
+    # The number had nothing else to receive: it is not kept.
+    assert [u.channel for u in await rows(app, User)] == [LOCAL]
+    assert await rows(app, Address) == []
 
 
 async def test_my_data_shows_exports_and_deletes_the_sms_number(
@@ -150,13 +163,15 @@ async def test_my_data_shows_exports_and_deletes_the_sms_number(
     screen = await person.press("data:export")
     [attachment] = screen.attachments
     document = json.loads(attachment.content)
-    assert document["reminder_copies"][0]["phone_number"] == NUMBER
-    assert document["reminder_copies"][0]["channel"] == "sms"
+    [own] = document["sms_copies"]
+    assert own["phone_number"] == NUMBER
+    assert [(c["case_number"], c["kind"]) for c in own["copies"]] == [("2-400/2026", "2h")]
+    assert document["relatives_who_get_copies"] == []  # one's own number is no relative
     await person.press("go:mydata_delete")
     await person.press("data:delete")
     assert await rows(app, User) == []
     assert await rows(app, Address) == []
-    assert await rows(app, ReminderCopy) == [] and await rows(app, Reminder) == []
+    assert await rows(app, RelativeLink) == [] and await rows(app, Reminder) == []
 
 
 async def test_stop_by_sms_ends_the_copies_of_a_chat_user(
@@ -167,9 +182,8 @@ async def test_stop_by_sms_ends_the_copies_of_a_chat_user(
     await add_hearing(app, "2-500/2026", timedelta(minutes=5))
     assert await mobizon.reply(NUMBER, "СТОП") == 200
     await mobizon.wait_for(2)  # the code, then the one confirmation
-    statuses = {(r.recipient_id is None, r.status) for r in await rows(app, Reminder)}
-    assert statuses == {(True, "pending"), (False, "cancelled")}  # the chat still gets it
-    [copy] = await rows(app, ReminderCopy)
-    assert copy.stopped_at is not None
+    # The chat still gets its reminder; the SMS copy and the link are gone.
+    assert {(r.link_id, r.status) for r in await rows(app, Reminder)} == {(None, "pending")}
+    assert await rows(app, RelativeLink) == []
     screen = await person.press("go:h_sms")
     assert "hsms:stop" not in [c.id for c in screen.all_choices]

@@ -93,7 +93,7 @@ async def test_enrolling_by_sms_needs_the_consent_read_out_and_is_audited(
     log_page = await (await admin.get("/staff/audit")).text()
     await admin.close()
     assert "sms_consent_read" in log_page and "aigerim" in log_page
-    assert {(r.kind, r.status, r.recipient_id) for r in await table(sms_console, Reminder)} \
+    assert {(r.kind, r.status, r.link_id) for r in await table(sms_console, Reminder)} \
         == {("1d", "pending", None), ("2h", "pending", None)}  # 7 days before: passed
     # The number is sealed at rest and never logged.
     async with sms_console.core.engine.connect() as connection:

@@ -119,7 +119,7 @@ async def test_an_operator_enrols_a_caller_who_opens_the_code_in_telegram(
         await page.get_by_role("link", name="Записать гражданина").click()
         await page.get_by_label("Номер дела").fill("2-555/2026")
         await page.get_by_label("Дата").fill(day.isoformat())
-        await page.get_by_label("Время (время Астаны)").fill("10:30")
+        await page.get_by_label("Время (время Казахстана)").fill("10:30")
         await page.locator("select[name=court_id]").select_option("astana-civil")
         await page.get_by_label("Зал").fill("7")
         await page.get_by_role("button", name="Создать код").click()

@@ -30,13 +30,13 @@ async def test_first_visit_to_language_switch_in_both_languages(
 
     shown = await citizen.say("/start")
     assert shown.text == S.LANGUAGE_PROMPT_RU_FIRST  # guessed from Telegram: Russian first
-    assert shown.labels == ["Русский", "Қазақша", "👤 Помощь человека"]
+    assert shown.labels == ["Русский", "Қазақша", "👤 Помощь / Көмек"]
 
     shown = await citizen.press("Русский")
     assert shown.text.startswith(S.CONSENT_START["ru"])
     assert "не спрашиваю ваше имя" in shown.text
     assert "Кто видит: только этот сервис, а операторы колл-центра" in shown.text
-    assert "365 дн. после вашего последнего сообщения" in shown.text
+    assert "Если вы 365 дней ничего не пишете и впереди нет заседаний" in shown.text
     assert shown.labels == [S.AGREE["ru"], S.DECLINE["ru"], "◀ Назад", "👤 Помощь человека"]
 
     shown = await citizen.press(S.AGREE["ru"])

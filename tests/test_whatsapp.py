@@ -101,7 +101,7 @@ async def test_unsigned_or_forged_webhooks_are_refused_and_nothing_happens(
     answer = await graph.say(citizen, "/start")
     assert answer[0].text == S.LANGUAGE_PROMPT_RU_FIRST
     assert answer[0].kind == "button"
-    assert answer[0].titles == ["Русский", "Қазақша", "👤 Помощь человека"]
+    assert answer[0].titles == ["Русский", "Қазақша", "👤 Помощь / Көмек"]
 
 
 async def test_a_redelivered_message_is_answered_once_even_by_another_instance(
@@ -243,7 +243,7 @@ async def test_numbered_lines_are_answered_by_number(
         citizen = Citizen("KZ.500000000001")
         shown = await graph.say(citizen, "Здравствуйте")
         assert shown[0].kind == "text"
-        assert "1. Русский\n2. Қазақша\n3. 👤 Помощь человека" in shown[0].text
+        assert "1. Русский\n2. Қазақша\n3. 👤 Помощь / Көмек" in shown[0].text
         assert shown[0].text.endswith("Ответьте цифрой, например 1.")
         shown = await graph.say(citizen, "2")
         assert shown[0].text.startswith(S.CONSENT_START["kk"])

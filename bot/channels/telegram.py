@@ -202,6 +202,7 @@ class TelegramChannel:
             # instance: each update_id is handled once. (Long polling confirms by offset.)
             self.dispatcher.update.outer_middleware(_once(seen))
         self.delivery = TelegramDelivery(self.bot)
+        self.username: str | None = None  # the bot's @username, from getMe at start
         self._polling: asyncio.Task[None] | None = None
 
     def add_routes(self, app: web.Application) -> None:
@@ -213,6 +214,7 @@ class TelegramChannel:
 
     async def start(self, polling_timeout: int = 30) -> None:
         me = await self.bot.get_me()
+        self.username = me.username
         log.info("telegram bot @%s ready (%s)", me.username, self.settings.telegram_mode.value)
         await self._set_commands()
         if self.settings.telegram_mode is TelegramMode.webhook:

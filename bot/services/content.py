@@ -36,6 +36,7 @@ class Topic(BaseModel):
     kind: Literal["pathway", "guide", "service"]
     title: Bilingual
     short: Bilingual | None = None
+    helps: Bilingual | None = None  # one line of what it helps with, for printed posters
 
     @property
     def deep_link(self) -> str:

@@ -4,7 +4,9 @@ For both languages, and for a person who agreed to the notice and one who declin
 every button on every reachable screen and reports: dead ends (no way on, no way to the menu or
 to a person), screens over about 110 words, labels too long for WhatsApp (20 characters for
 buttons, 24 for list rows), screens nobody can reach, untranslated UI strings, and content files
-whose statements lack a source or a date.
+whose statements lack a source or a date; and the wording rules of `wording.py` (Russian words
+in Kazakh, case endings before postpositions, the term list, kk/ru numbers, buttons a text names
+that are not on its screen, look-alike buttons).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import load_settings
+from bot.services import wording
 from bot.services.clock import utc_now
 from bot.services.conversation import Event, EventKind, Screen
 from bot.services.conversation.context import CONSENT_VERSION, Context
@@ -25,6 +28,8 @@ from bot.services.conversation.store import Place, Profile, Visit
 from bot.services.explorer.check import PathwayWalker, static_problems
 from bot.services.hearings.check import HearingWalker
 from bot.services.i18n import LANGUAGES, LOCALES_DIR, gettext_for
+from bot.services.posters import poster_problems
+from bot.services.relatives_check import RelativeWalker
 
 MAX_WORDS = 110
 NAV_LABEL_LIMIT = 20  # WhatsApp reply buttons
@@ -35,12 +40,15 @@ LONG_SCREENS = {"share"}
 LONG_SCREEN_CHARS = 4000
 # Screens a person meets only when the conversation sends them there (not by a button):
 # `suggest` answers typed text the classifier was not sure about.
-# `human_done` comes when an operator closes a chat, `enrol` from a call centre's code.
-REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest", "human_done", "enrol", "h_sms_code"}
+# `human_done` comes when an operator closes a chat, `enrol` from a call centre's code,
+# `rel` from a relative's invitation, `h_sms_code` once a check code went by SMS.
+REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest", "human_done", "enrol", "rel",
+                          "h_sms_code"}
 # They are walked from here (an unknown code shows the "not valid" screen).
-EXTRA_STARTS = ("human_done:1", "enrol:AAAABBBB", "h_sms_code")
-# A reminder's "👤 I need help" leads to a person too (it answers below the reminder).
-REMINDER_HELP = "rem:help/"
+EXTRA_STARTS = ("human_done:1", "enrol:AAAABBBB", "rel:AAAABBBBCCCC", "h_sms_code")
+# A reminder's "👤 Person" leads to a person too (it answers below the reminder), and so
+# does a relative's copy's.
+REMINDER_HELP = ("rem:help/", "rem:copyhelp/")
 # Who walks the screens, and where each starts: a newcomer who has no language yet, one who
 # chose it but has not answered the notice, one who agreed and one who declined.
 PEOPLE = {"new": "language", "pending": "consent", "agreed": "menu", "declined": "menu"}
@@ -69,6 +77,10 @@ async def walk(core) -> WalkResult:
     await hearings.walk()
     result.screens.update(hearings.screens)
     result.problems += hearings.problems
+    relatives = RelativeWalker(core)
+    await relatives.walk()
+    result.screens.update(relatives.screens)
+    result.problems += relatives.problems
     return result
 
 
@@ -116,7 +128,7 @@ async def _look(conversation, visit: Visit) -> Screen:
     return await conversation.render(ctx)
 
 
-def check_screens(result: WalkResult, registry) -> list[str]:
+def check_screens(result: WalkResult, registry, pairs: list | None = None) -> list[str]:
     problems = list(result.problems)
     for (who, language, ref), screen in sorted(result.screens.items()):
         where = f"{who}/{language}/{ref}"
@@ -145,6 +157,8 @@ def check_screens(result: WalkResult, registry) -> list[str]:
             if len(label) > OPTION_LABEL_LIMIT:
                 problems.append(f"{where}: option {label!r} over {OPTION_LABEL_LIMIT} chars "
                                 "(add a short label)")
+    problems += wording.screen_problems(result.screens,
+                                        wording.all_pairs() if pairs is None else pairs)
     reached = {ref.split(":", 1)[0] for (_w, _l, ref) in result.screens}
     for name in sorted(set(registry.screens) - reached - REACHED_WITHOUT_BUTTON):
         problems.append(f"screen {name!r} cannot be reached by any button")
@@ -198,8 +212,13 @@ async def run_check() -> list[str]:
         core = await Core.build(settings, migrate=True)  # content errors stop here, named
         try:
             problems += static_problems(core.content)
+            problems += poster_problems(core.content)
+            pairs = wording.all_pairs(settings.content_dir)
+            terms = wording.load_terms(settings.content_dir / wording.TERMS_FILE.name)
+            problems += wording.pair_problems(pairs, terms)
+            problems += wording.question_problems(core.content)
             result = await walk(core)
-            problems += check_screens(result, core.conversation.registry)
+            problems += check_screens(result, core.conversation.registry, pairs)
         finally:
             await core.close()
     return problems

@@ -11,14 +11,16 @@ from sqlalchemy import select
 
 from bot.storage.db import SessionFactory
 from bot.storage.models import (
+    RELATIVE,
+    SELF_SMS,
     Address,
     ConversationState,
     FollowUp,
     Handoff,
     HandoffMessage,
     Hearing,
+    RelativeLink,
     Reminder,
-    ReminderCopy,
     User,
 )
 
@@ -36,7 +38,27 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
         hearings = (await session.scalars(select(Hearing).where(
             Hearing.user_id == user.id).order_by(Hearing.starts_at))).all()
         reminders = (await session.scalars(select(Reminder).where(
-            Reminder.hearing_id.in_([h.id for h in hearings])).order_by(Reminder.due_at))).all()
+            Reminder.hearing_id.in_([h.id for h in hearings]), Reminder.link_id.is_(None),
+        ).order_by(Reminder.due_at))).all()
+        # The number is read only for the person's own SMS copies: a relative's is theirs.
+        links = (await session.execute(
+            select(RelativeLink, User.channel, Address.address)
+            .outerjoin(User, User.id == RelativeLink.relative_id)
+            .outerjoin(Address, (Address.channel == User.channel)
+                       & (Address.alias == User.channel_user_id)
+                       & (RelativeLink.relation == SELF_SMS))
+            .where(RelativeLink.citizen_id == user.id).order_by(RelativeLink.id))).all()
+        given = [(link, channel) for link, channel, _number in links if link.relation == RELATIVE]
+        own_sms = [(link, number) for link, _channel, number in links
+                   if link.relation == SELF_SMS]
+        own_copies = (await session.scalars(select(Reminder).where(
+            Reminder.link_id.in_([link.id for link, _number in own_sms])).order_by(
+            Reminder.due_at))).all()
+        received = (await session.scalars(select(RelativeLink).where(
+            RelativeLink.relative_id == user.id).order_by(RelativeLink.id))).all()
+        copies = (await session.scalars(select(Reminder).where(
+            Reminder.link_id.in_([link.id for link in received])).order_by(
+            Reminder.due_at))).all()
         chats = (await session.scalars(select(Handoff).where(
             Handoff.user_id == user.id).order_by(Handoff.id))).all()
         messages = (await session.scalars(select(HandoffMessage).where(
@@ -45,12 +67,6 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
         follow_ups = (await session.scalars(select(FollowUp).where(
             FollowUp.user_id == user.id))).all()
         address = await session.get(Address, (channel, channel_user_id))
-        copies = (await session.execute(
-            select(ReminderCopy, User.channel, Address.address)
-            .join(User, User.id == ReminderCopy.recipient_id)
-            .outerjoin(Address, (Address.channel == User.channel)
-                       & (Address.alias == User.channel_user_id))
-            .where(ReminderCopy.user_id == user.id).order_by(ReminderCopy.id))).all()
     return {
         "exported_at": _when(now),
         "channel": user.channel,
@@ -66,7 +82,6 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
             "starts_at": _when(h.starts_at), "online": h.online, "video_link": h.video_link,
             "room": h.room, "reminders_wanted": h.reminders_on, "status": h.status,
             "reminders": [{"kind": r.kind, "due_at": _when(r.due_at), "status": r.status,
-                           "copy": r.recipient_id is not None,
                            "sent_at": _when(r.sent_at)}
                           for r in reminders if r.hearing_id == h.id],
         } for h in hearings],
@@ -77,14 +92,34 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
                          for m in messages if m.handoff_id == c.id],
         } for c in chats],
         "follow_ups": [{"reason": f.reason, "created": _when(f.created_at)} for f in follow_ups],
-        # Who gets copies of the reminders: the person's own SMS number, or a relative.
-        "reminder_copies": [{
-            "to": relation if relation != "self" else "you", "channel": copy_channel,
-            "phone_number": number if copy.relation == "self" else None,
-            "hearing": copy.hearing_id, "since": _when(copy.created_at),
-            "stopped": _when(copy.stopped_at),
-        } for copy, copy_channel, number in copies for relation in (copy.relation,)],
+        # Copies of reminders for relatives (bot/services/relatives.py), from both sides.
+        "relatives_who_get_copies": [{
+            "hearing": _case(hearings, link.hearing_id), "name_they_see": link.name,
+            "messenger": channel, "agreed": _when(link.used_at) if channel else None,
+            "link_valid_until": None if channel else _when(link.expires_at),
+        } for link, channel in given],
+        "copies_i_get": [{
+            "from": link.name, "hearings": "one" if link.hearing_id else "all",
+            "since": _when(link.used_at),
+            "copies": [{"kind": r.kind, "due_at": _when(r.due_at), "status": r.status,
+                        "sent_at": _when(r.sent_at)} for r in copies if r.link_id == link.id],
+        } for link in received],
+        # Copies of one's own reminders by SMS (bot/services/sms/people.py).
+        "sms_copies": [{
+            "phone_number": number, "since": _when(link.used_at),
+            "copies": [{"case_number": _case(hearings, r.hearing_id), "kind": r.kind,
+                        "due_at": _when(r.due_at), "status": r.status,
+                        "sent_at": _when(r.sent_at)}
+                       for r in own_copies if r.link_id == link.id],
+        } for link, number in own_sms],
     }
+
+
+def _case(hearings: list[Hearing], hearing_id: int | None) -> str:
+    """Which of the person's hearings a link covers: its case number, or "all"."""
+    if hearing_id is None:
+        return "all"
+    return next((h.case_number for h in hearings if h.id == hearing_id), str(hearing_id))
 
 
 def as_file(document: dict[str, Any]) -> bytes:

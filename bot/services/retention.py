@@ -3,9 +3,10 @@ data and their protection" is the frame; the periods are ours, set by configurat
 job deletes, for good:
 
 - chats with operators, `HANDOFF_KEEP_DAYS` after they were closed (their messages go with them);
-- people who have not written for `INACTIVE_USER_DAYS` and have no hearing still to come, with
-  everything about them (answers, hearings, reminders, chats, follow-ups), as "My data → Delete"
-  would.
+- people who have not written for `INACTIVE_USER_DAYS` and have no hearing still to come (nor,
+  as a relative, copies still to come), with everything about them (answers, hearings,
+  reminders, chats, follow-ups, links with relatives), as "My data → Delete" would;
+- invitations for relatives that nobody opened before they expired.
 
 Past hearings have their own period (`HEARING_KEEP_DAYS`, bot/services/hearings/book.py).
 """
@@ -19,7 +20,7 @@ from sqlalchemy import delete, select
 
 from bot.services.clock import Clock
 from bot.storage.db import SessionFactory
-from bot.storage.models import Address, Handoff, Hearing, User
+from bot.storage.models import Address, Handoff, Hearing, RelativeLink, User
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,16 @@ class Retention:
                 Handoff.status == "closed",
                 Handoff.closed_at < now - timedelta(days=self.handoff_days)))
             waiting_hearing = select(Hearing.user_id).where(Hearing.starts_at > now)
+            # A relative seldom writes: they are kept while copies may still come to them.
+            waiting_copies = select(RelativeLink.relative_id).join(
+                Hearing, Hearing.user_id == RelativeLink.citizen_id).where(
+                Hearing.starts_at > now, RelativeLink.relative_id.is_not(None))
             people = await session.execute(delete(User).where(
                 User.last_seen_at < now - timedelta(days=self.inactive_user_days),
-                User.id.not_in(waiting_hearing)))
+                User.id.not_in(waiting_hearing), User.id.not_in(waiting_copies)))
+            # Invitations for relatives that nobody opened in time.
+            await session.execute(delete(RelativeLink).where(
+                RelativeLink.relative_id.is_(None), RelativeLink.expires_at < now))
             # Phone numbers kept for people who are gone (bot/services/addresses.py).
             await session.execute(delete(Address).where(~select(User.id).where(
                 User.channel == Address.channel,

@@ -9,8 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.services.clock import utc_now
+from bot.services.reminders.dispatcher import RECIPIENT
 from bot.storage.db import SessionFactory
-from bot.storage.models import FollowUp, Hearing, Reminder, StaffAccount, StaffAudit, User
+from bot.storage.models import (
+    FollowUp,
+    Hearing,
+    RelativeLink,
+    Reminder,
+    StaffAccount,
+    StaffAudit,
+    User,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +51,8 @@ async def follow_ups(sessions: SessionFactory, count: int = 200) -> list[tuple]:
                    Reminder.last_error, Hearing.case_number, Hearing.starts_at, User.channel,
                    User.language, FollowUp.reason)
             .join(Hearing, Hearing.id == Reminder.hearing_id)
-            .join(User, User.id == Hearing.user_id)
+            .outerjoin(RelativeLink, RelativeLink.id == Reminder.link_id)
+            .join(User, User.id == RECIPIENT)  # a copy's relative, else the owner
             .outerjoin(FollowUp, FollowUp.reminder_id == Reminder.id)
             .where(Reminder.status.in_(("failed", "unknown", "blocked")))
             .order_by(Reminder.due_at.desc()).limit(count))).all())

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -23,10 +22,22 @@ from bot.config import Settings
 from bot.services.announcements import Announcements, AnnouncementSender, announcement_view
 from bot.services.clock import KAZAKHSTAN_TIME, format_day, to_local
 from bot.services.conversation import Conversation
-from bot.services.enrolment import DEEP_LINK_PREFIX, shown
+from bot.services.deep_links import DeepLinks
+from bot.services.enrolment import normalise_code, shown
+from bot.services.explorer.drafts import PDF_MIME
 from bot.services.hearings.book import normalise_case_number
 from bot.services.i18n import LANGUAGES, gettext_for
 from bot.services.personal_data import as_file
+from bot.services.posters import (
+    POSTER_KINDS,
+    CallCentre,
+    bot_poster,
+    enrolment_links,
+    poster_topics,
+    render_poster,
+    render_slip,
+    topic_poster,
+)
 from bot.services.reminders.delivery import Delivery, DeliveryError
 from bot.services.reminders.service import Pacers
 from bot.services.sms.consent import consent_texts
@@ -66,6 +77,8 @@ class Console:
     accounts: StaffAccounts
     announcements: Announcements
     sender: AnnouncementSender
+    # The bot's Telegram @username as getMe told it at start (None: Telegram not running here).
+    bot_username: Callable[[], str | None] = lambda: None
 
     def __post_init__(self) -> None:
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
@@ -80,6 +93,17 @@ class Console:
     @property
     def content(self):
         return self.conversation.services.content
+
+    @property
+    def links(self) -> DeepLinks:
+        """Where links open the bot: TELEGRAM_BOT_USERNAME, else what getMe said; and
+        WHATSAPP_PUBLIC_NUMBER."""
+        return DeepLinks(self.settings.telegram_bot_username or self.bot_username() or None,
+                         self.settings.whatsapp_public_number or None)
+
+    @property
+    def call_centre(self) -> CallCentre:
+        return CallCentre(self.settings.call_centre_phone, self.settings.call_centre_hours)
 
     def add_routes(self, app: web.Application) -> None:
         app.middlewares.append(staff_gate)
@@ -105,6 +129,9 @@ class Console:
         post(f"{PREFIX}/sms", self.sms_find)
         post(f"{PREFIX}/sms/{{id:\\d+}}/export", self.sms_export)
         post(f"{PREFIX}/sms/{{id:\\d+}}/delete", self.sms_delete)
+        post(f"{PREFIX}/enrol/slip", self.enrol_slip)
+        get(f"{PREFIX}/posters", self.posters)
+        get(f"{PREFIX}/posters/{{name:[a-z_.]+}}.pdf", self.poster)
         get(f"{PREFIX}/announcements", self.announcements_page)
         post(f"{PREFIX}/announcements", self.announcement_draft)
         get(f"{PREFIX}/announcements/{{id:\\d+}}", self.announcement_preview)
@@ -309,7 +336,7 @@ class Console:
             hearing, language if language in LANGUAGES else "ru", staff.id)
         await audit.record(self.sessions, staff.id, "enrol", f"enrolment {enrolment_id}")
         return self.render(request, "enrolled.html", code=shown(code),
-                           links=self._enrol_links(code), hearing=hearing,
+                           links=enrolment_links(self.links, code), hearing=hearing,
                            days=self.settings.enrolment_days)
 
     async def _enrol_by_sms(self, request: web.Request, form, hearing: dict[str, Any],
@@ -373,6 +400,21 @@ class Console:
         await audit.record(self.sessions, staff.id, "sms_delete", f"sms person {user_id}")
         return await self.sms_page(request, done=_(
             "Deleted: the number, its hearings and reminders."))
+    async def enrol_slip(self, request: web.Request) -> web.Response:
+        """A printed slip for the caller: the code's QR and the code in large letters. The code
+        comes back from the page that showed it (it is never stored), and must still work."""
+        staff = current_staff(request)
+        code = normalise_code(str((await request.post()).get("code", "")))
+        enrolment = await self.conversation.services.enrolments.find(code) if code else None
+        if enrolment is None:
+            raise web.HTTPNotFound(text="this code is not valid any more")
+        links = enrolment_links(self.links, code)
+        if not links:
+            raise web.HTTPConflict(text="set TELEGRAM_BOT_USERNAME or WHATSAPP_PUBLIC_NUMBER")
+        pdf = await asyncio.to_thread(render_slip, code, links,
+                                      to_local(enrolment.expires_at).date(), self.call_centre)
+        await audit.record(self.sessions, staff.id, "enrol_slip", f"enrolment {enrolment.id}")
+        return _pdf(pdf, f"enrolment-slip-{enrolment.id}.pdf")
 
     def _hearing_from(self, form, _) -> tuple[dict[str, Any], str]:
         case = normalise_case_number(str(form.get("case_number", "")))
@@ -397,15 +439,32 @@ class Console:
                 "room": str(form.get("room", "")).strip()[:40] or None,
                 "online": form.get("online") == "on"}, ""
 
-    def _enrol_links(self, code: str) -> dict[str, str]:
-        links = {}
-        if self.settings.telegram_bot_username:
-            links["Telegram"] = (f"https://t.me/{self.settings.telegram_bot_username}"
-                                 f"?start={DEEP_LINK_PREFIX}{code}")
-        if self.settings.whatsapp_public_number:
-            text = quote(f"/start {DEEP_LINK_PREFIX}{code}")
-            links["WhatsApp"] = f"https://wa.me/{self.settings.whatsapp_public_number}?text={text}"
-        return links
+    # --- posters ------------------------------------------------------------------------------
+
+    async def posters(self, request: web.Request) -> web.Response:
+        language = current_staff(request).language
+        links = self.links
+        topics = poster_topics(self.content)
+        return self.render(
+            request, "posters.html", links=links, call_centre=self.call_centre,
+            whatsapp_on=self.settings.whatsapp_enabled,
+            kinds=[(kind, [(topic.id, topic.title(language)) for topic in topics
+                           if topic.kind == kind]) for kind in POSTER_KINDS])
+
+    async def poster(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        topic = self.content.topic(name)
+        if name == "bot":
+            poster = bot_poster(self.links)
+        elif topic is not None and topic in poster_topics(self.content):
+            poster = topic_poster(topic, self.links)
+        else:
+            raise web.HTTPNotFound(text="no such topic")
+        if not poster.links:
+            raise web.HTTPConflict(text="no messenger is configured: no link to print")
+        pdf = await asyncio.to_thread(render_poster, poster, self.call_centre)
+        await audit.record(self.sessions, current_staff(request).id, "poster", name)
+        return _pdf(pdf, f"poster-{name}.pdf")
 
     # --- announcements ------------------------------------------------------------------------
 
@@ -537,6 +596,11 @@ class Console:
 
 def _moment(value: datetime | None) -> str:
     return to_local(value).strftime("%d.%m.%Y %H:%M") if value else "—"
+
+
+def _pdf(content: bytes, filename: str) -> web.Response:
+    return web.Response(body=content, content_type=PDF_MIME, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _safe_back(path: str) -> str:

@@ -128,6 +128,7 @@ SEALED_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "handoff_messages": ("id", ("text",)),
     "conversation_states": ("user_id", ("data",)),
     "enrolments": ("id", ("hearing",)),
+    "relative_links": ("id", ("name",)),
     "addresses": ("alias", ("address",)),
     "secrets": ("name", ("value",)),
 }

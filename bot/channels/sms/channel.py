@@ -38,7 +38,7 @@ from bot.services.sms.people import SmsPeople
 from bot.services.sms.phones import normalise_phone
 from bot.services.sms.texts import confirmation
 from bot.storage.db import SessionFactory
-from bot.storage.models import FollowUp, Hearing, Reminder, SmsUsage, User
+from bot.storage.models import FollowUp, Hearing, RelativeLink, Reminder, SmsUsage, User
 
 log = logging.getLogger(__name__)
 INBOUND_PATH = "/sms/inbound"
@@ -163,9 +163,12 @@ class SmsChannel:
             return 0
         self._next_reports = now + REPORTS_EVERY
         async with self._sessions() as session:
+            # The follow-up is the recipient's (an SMS relative's copy goes under them, as
+            # an undelivered copy on another channel does), to call about.
             rows = (await session.execute(
-                select(Reminder.id, Reminder.message_id, Hearing.user_id)
+                select(Reminder.id, Reminder.message_id, User.id)
                 .join(Hearing, Hearing.id == Reminder.hearing_id)
+                .outerjoin(RelativeLink, RelativeLink.id == Reminder.link_id)
                 .join(User, User.id == RECIPIENT)
                 .where(Reminder.status == "sent", Reminder.message_id.is_not(None),
                        Reminder.sent_at > now - REPORTS_FOR, User.channel == CHANNEL))).all()

@@ -57,8 +57,9 @@ from bot.services.reminders.delivery import (
     Unavailable,
     Unreachable,
 )
+from bot.services.reminders.dispatcher import RECIPIENT
 from bot.storage.db import SessionFactory
-from bot.storage.models import FollowUp, Hearing, Reminder, User
+from bot.storage.models import FollowUp, Hearing, RelativeLink, Reminder, User
 
 log = logging.getLogger(__name__)
 
@@ -186,8 +187,10 @@ class WhatsAppDelivery:
             return
         reason = f"undelivered: code {report.error_code}"
         async with self.sessions() as session, session.begin():
-            row = (await session.execute(
-                select(Reminder.id, Hearing.user_id).join(Hearing)
+            row = (await session.execute(  # the person it was for: the owner, or a relative
+                select(Reminder.id, RECIPIENT.label("user_id")).select_from(Reminder)
+                .join(Hearing, Hearing.id == Reminder.hearing_id)
+                .outerjoin(RelativeLink, RelativeLink.id == Reminder.link_id)
                 .where(Reminder.message_id == report.message_id, Reminder.status == "sent"),
             )).first()
             if row is None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.channels.whatsapp import CHANNEL
 from bot.services.conversation import Event, EventKind
+from bot.services.deep_links import start_argument
 
 # WhatsApp's message types for things we cannot read, as the media names the conversation's
 # notices use ("voice" gets "I can't listen to voice messages").
@@ -104,6 +105,10 @@ def _event(kind: str, message: dict[str, Any], user_id: str) -> Event | None:
     at = _moment(message.get("timestamp"))
     if kind == "text":
         body = str((message.get("text") or {}).get("body", ""))
+        opened = start_argument(body)  # a poster's or an SMS's prefilled text
+        if opened is not None:
+            return Event(CHANNEL, user_id, EventKind.command, command="start", argument=opened,
+                         at=at)
         return Event.from_text(CHANNEL, user_id, body, at=at)
     if kind == "interactive":
         reply = message.get("interactive") or {}

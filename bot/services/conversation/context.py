@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.services.glossary.lexicon import Lexicon
     from bot.services.handoffs import HandoffDesk
     from bot.services.hearings.book import HearingBook
+    from bot.services.relatives import RelativeLinks
     from bot.services.sms.people import SmsPeople
     from bot.services.stats import Stats
     from bot.services.understanding.classifier import Classifier
@@ -44,6 +45,7 @@ class Services:
     clock: Clock = field(default_factory=Clock)
     handoffs: HandoffDesk | None = None  # None: no operators answer in the chat
     enrolments: Enrolments | None = None
+    relatives: RelativeLinks | None = None  # copies of reminders for a relative
     metrics: Metrics | None = None  # None: nothing is counted (the content check, tools)
     coordination: Coordination = field(default_factory=Coordination)  # locks, flood, pace
     sms: SmsPeople | None = None  # None: no SMS provider is configured

@@ -80,6 +80,10 @@ class Duty(Strict):
             raise ValueError("an МРП duty needs `mrp`")
         if self.kind in ("percent", "mrp", "exempt") and not self.source:
             raise ValueError(f"a {self.kind} duty needs a source")
+        if self.check and self.kind in ("percent", "mrp"):
+            # A sum in tenge reads as the price to pay: an unconfirmed rate is told in words
+            # (`kind: check`), never multiplied out.
+            raise ValueError("an unconfirmed rate is not counted: use `kind: check`")
         return self
 
 

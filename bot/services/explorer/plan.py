@@ -16,6 +16,7 @@ from bot.services.content import Content
 from bot.services.explorer.calc import WorkCalendar, compute_duty, mrp_for, term_end
 from bot.services.explorer.model import Duty, Outcome, Statement
 from bot.services.i18n import N_
+from bot.services.kazakh import forms
 
 Gettext = Callable[[str], str]
 
@@ -93,7 +94,7 @@ class PlanWriter:
                                                                               self.language))
                 if end.day_off:
                     text += " " + _("(a day off: to be safe, file by {day})").format(
-                        day=format_day(end.safe_day, self.language))
+                        **forms("day", format_day(end.safe_day, self.language), self.language))
             lines.append(text)
         if any(item.term for item in self.outcome.deadlines) and self.outcome.start_event:
             event = self.outcome.start_event(self.language)

@@ -173,7 +173,7 @@ def _register_questions(registry: Registry) -> None:
         pathway_id, question_id = argument.split("/")
         pathway = ctx.services.content.pathways[pathway_id]
         way_out = pathway.unsure_for(question_id)
-        options = [Choice("go:human", _("👤 Talk to a person"))]
+        options = [Choice("go:human", _("👤 Person"))]
         if way_out.next:
             options.insert(0, Choice(f"uns:{argument}", _("▶ Continue")))
         options += words_choice(ctx, way_out.text(ctx.language))

@@ -1,5 +1,5 @@
 """Digital how-to guides: one short step per screen, Next / Back, "It didn't work" for the
-step's usual trouble, and "I'm stuck" to a person on every step.
+step's usual trouble, and "👤 Person" to a person on every step.
 
 Screens: `guide:<id>` (what it helps with, the date its button names were checked),
 `guide_step:<id>/<n>`, `guide_trouble:<id>/<n>`, `guide_end:<id>` (related topics).
@@ -49,7 +49,7 @@ def register(registry: Registry) -> None:
         if step.trouble:
             options.append(Choice(f"go:guide_trouble:{guide.id}/{number}",
                                   _("❓ It didn't work")))
-        options.append(Choice("go:human", _("🙋 I'm stuck")))
+        options.append(Choice("go:human", _("👤 Person")))
         options += words_choice(ctx, step.title(ctx.language) + " " + step.text(ctx.language))
         header = _("📘 {guide} · step {number} of {steps}").format(
             guide=_title(ctx, guide), number=number, steps=len(guide.steps))
@@ -66,7 +66,7 @@ def register(registry: Registry) -> None:
         text = f"{header}: {step.title(ctx.language)}\n\n{step.trouble(ctx.language)}"
         return View(text=text, options=[
             Choice(f"go:guide_step:{guide.id}/{number}", _("🔁 Try the step again")),
-            Choice("go:human", _("🙋 I'm stuck")),
+            Choice("go:human", _("👤 Person")),
             *words_choice(ctx, step.trouble(ctx.language)),
         ], human=False)
 

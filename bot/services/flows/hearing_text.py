@@ -162,7 +162,7 @@ def reminder_choices(ctx: Context, hearing_id: int, online: bool) -> list[Choice
         Choice(f"rem:yes/{hearing_id}", _("✅ I'll be there")),
         Choice(f"rem:cant/{hearing_id}", _("🙁 I can't come")),
         how,
-        Choice(f"rem:help/{hearing_id}", _("👤 I need help")),
+        Choice(f"rem:help/{hearing_id}", _("👤 Person")),
         Choice(f"rem:stop/{hearing_id}", _("🔕 Stop reminders for this case"),
                _("🔕 Stop reminders")),
     ]

@@ -9,6 +9,8 @@ from bot.services.conversation.registry import Access, Registry, View
 from bot.services.conversation.screens import Choice
 from bot.services.flows.hearing_form import owner_id
 from bot.services.flows.hearing_text import calendar_file, describe, short_label, tiny_label
+from bot.services.flows.relative_text import COPY_BUTTONS
+from bot.services.flows.relatives import copy_button
 from bot.services.flows.topics import topic_choice
 from bot.services.hearings.timing import REMINDER_KINDS
 from bot.storage.models import Hearing
@@ -37,19 +39,26 @@ def register(registry: Registry) -> None:
         guides = [c for g in HEARING_GUIDES if (c := topic_choice(ctx, g, "📘 "))]
         add = Choice("go:h_case", _("➕ Add a hearing"))
         archive = [Choice("go:h_past", _("🗂 Past hearings"))] if past else []
+        given, received = await ctx.services.relatives.counts(owner) \
+            if owner and ctx.services.relatives else (0, 0)
+        family = [Choice("go:relatives", _("👪 Copies for a relative")),
+                  *([Choice("go:copies", _("👪 Copies I get"))] if received else [])]
         if ctx.services.sms is not None:  # SMS copies, where an SMS provider is set up
-            archive.append(Choice("go:h_sms", _("📱 SMS copies")))
+            family.append(Choice("go:h_sms", _("📱 SMS copies")))
+        copies = "\n\n" + _("👪 Relatives who get copies: {count}.").format(count=given) \
+            if given else ""
         if not upcoming:
             return View(text=_(
                 "📅 You have no hearings here yet. Add one: type the case number, and I will "
-                "remind you 7 days, 1 day and 2 hours before."),
-                options=[add, *archive, *guides])
+                "remind you 7 days, 1 day and 2 hours before.") + copies,
+                options=[add, *family, *archive, *guides])
         lines = [f"{short_label(ctx, h)}" + ("" if h.reminders_on else " 🔕")
                  for h in upcoming[:SHOWN_IN_LIST]]
         return View(text=_("📅 Your hearings. Press one to see or change it.") + "\n\n"
-                    + "\n".join(lines),
+                    + "\n".join(lines) + copies,
                     options=[*(Choice(f"go:hearing:{h.id}", short_label(ctx, h), tiny_label(h))
-                               for h in upcoming[:SHOWN_IN_LIST]), add, *archive, *guides])
+                               for h in upcoming[:SHOWN_IN_LIST]), add, *family, *archive,
+                             *guides])
 
     @registry.screen("hearing", access=personal, accepts=_is_id)
     async def one_hearing(ctx: Context, argument: str) -> View:
@@ -119,6 +128,9 @@ def register(registry: Registry) -> None:
     async def reminder_button(ctx: Context, argument: str) -> None:
         """A button on a reminder: "rem:<what>/<hearing id>"."""
         what, _slash, hearing_id = argument.partition("/")
+        if what in COPY_BUTTONS:  # under a relative's copy: the id is the link's
+            await copy_button(ctx, what, hearing_id)
+            return
         hearing = await _find(ctx, hearing_id)
         if hearing is None:
             ctx.go("hearings")
@@ -152,7 +164,7 @@ def register(registry: Registry) -> None:
         guide = topic_choice(ctx, "guide.sud_kabinet", "📘 ")
         return View(text=_("🙁 If you cannot come:") + "\n\n" + text,
                     options=[*options, *([guide] if guide else []),
-                             Choice("go:human", _("👤 I need help"))], human=False)
+                             Choice("go:human", _("👤 Person"))], human=False)
 
     @registry.action("hcantmore")
     async def cant_come_more(ctx: Context, _argument: str) -> None:
@@ -200,7 +212,10 @@ def register(registry: Registry) -> None:
         owner = await owner_id(ctx)
         hearings = [h for h in await ctx.services.hearings.upcoming(owner) if h.reminders_on] \
             if owner else []
-        if not hearings:
+        relatives = ctx.services.relatives
+        if not hearings and owner and relatives and await relatives.received(owner):
+            ctx.go("copies")  # a relative's "stop": the copies they get, each with its stop
+        elif not hearings:
             ctx.notice(_("You have no reminders turned on."))
             ctx.home()
         elif len(hearings) == 1:
@@ -252,5 +267,7 @@ def _reminder_summary(ctx: Context, hearing: Hearing) -> str:
     if not hearing.reminders_on:
         return _("🔕 Reminders are off for this case.")
     names = _reminder_names(ctx)
+    # The names are button labels («За 7 дней»); inside a sentence they start in lower case.
     return _("🔔 Reminders: {which}.").format(
-        which=", ".join(names[kind] for kind in REMINDER_KINDS if kind in hearing.reminders_on))
+        which=", ".join(names[kind][:1].lower() + names[kind][1:]
+                        for kind in REMINDER_KINDS if kind in hearing.reminders_on))

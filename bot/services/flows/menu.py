@@ -19,7 +19,7 @@ def register(registry: Registry) -> None:
                 Choice("go:explorer", _("⚖️ Solve a legal problem")),
                 Choice("go:hearings", _("📅 My court hearings")),
                 Choice("go:guides", _("💻 Courts online: how to")),
-                Choice("go:human", _("👤 Talk to a person")),
+                Choice("go:human", _("👤 Person")),
                 Choice("go:language", "🌐 Тіл / Язык"),
                 Choice("go:mydata", _("🔒 My data")),
             ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.services import relatives
 from bot.services.clock import utc_now
 from bot.services.conversation.context import CONSENT_VERSION, Context
 from bot.services.conversation.engine import StaleChoice
@@ -12,7 +13,13 @@ from bot.services.i18n import LANGUAGES, N_, gettext_for, normalize_language
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 LANGUAGE_PROMPT = N_("Please choose your language.")
+HELP_WORD = N_("Help")
 NEXT_KEY = "next"  # where to go once onboarding is done (a deep link's screen)
+
+
+def _help_in_both(order: list[str]) -> Choice:
+    """Before a language is chosen, help is offered in both («👤 Көмек / Помощь»)."""
+    return Choice("go:human", "👤 " + " / ".join(gettext_for(code)(HELP_WORD) for code in order))
 
 
 def register(registry: Registry) -> None:
@@ -23,9 +30,11 @@ def register(registry: Registry) -> None:
         return View(
             # Both languages at once: the person may not read the one we guessed.
             text="\n".join(gettext_for(code)(LANGUAGE_PROMPT) for code in order),
-            options=[Choice(f"lang:{code}", LANGUAGE_NAMES[code]) for code in order],
+            options=[*(Choice(f"lang:{code}", LANGUAGE_NAMES[code]) for code in order),
+                     *([] if ctx.onboarded else [_help_in_both(order)])],
             back=ctx.onboarded,
             menu=ctx.onboarded,
+            human=ctx.onboarded,
         )
 
     @registry.screen("consent", access=Access.onboarding)
@@ -69,7 +78,7 @@ def register(registry: Registry) -> None:
             if ctx.place.screen == "language":
                 ctx.back()  # switching language keeps the person where they were
         elif was_new or ctx.place.screen == "language":
-            ctx.go("consent")  # Back from the notice returns to the language choice
+            ctx.go(_notice_screen(registry, ctx))  # Back from it returns to the language choice
 
     @registry.action("consent")
     async def answer_consent(ctx: Context, answer: str) -> None:
@@ -97,7 +106,8 @@ def register(registry: Registry) -> None:
             return
         if target:
             ctx.place.data[NEXT_KEY] = target
-        ctx.place.screen = "language" if ctx.visit.profile.language is None else "consent"
+        ctx.place.screen = "language" if ctx.visit.profile.language is None \
+            else _notice_screen(registry, ctx)
 
     @registry.command("language", "lang", "til", "yazyk")
     async def language_command(ctx: Context, _argument: str) -> None:
@@ -115,6 +125,14 @@ def _continue_after_consent(ctx: Context) -> None:
         ctx.go(next_screen)
 
 
+def _notice_screen(registry: Registry, ctx: Context) -> str:
+    """The consent notice, or the deep link's own screen when it asks for consent itself (a
+    relative's invitation says what a relative agrees to)."""
+    target = ctx.place.data.get(NEXT_KEY)
+    definition = registry.find_screen(target) if target else None
+    return target if definition and definition.access == Access.onboarding else "consent"
+
+
 def _deep_link_target(registry: Registry, argument: str) -> str | None:
     """`/start family-alimony` -> the screen that topic opens, if there is one;
     `/start enrol-K7QP3MZD` (a call centre's one-time code) -> that enrolment."""
@@ -124,4 +142,7 @@ def _deep_link_target(registry: Registry, argument: str) -> str | None:
     if argument.lower().startswith(DEEP_LINK_PREFIX):
         code = normalise_code(argument[len(DEEP_LINK_PREFIX):])
         return f"enrol:{code}" if code else None
+    if argument.lower().startswith(relatives.DEEP_LINK_PREFIX):  # a relative's invitation
+        code = relatives.normalise_code(argument[len(relatives.DEEP_LINK_PREFIX):])
+        return f"rel:{code}" if code else None
     return registry.deep_links.get(argument.lower())

@@ -49,16 +49,28 @@ def register(registry: Registry) -> None:
         if sms_number:
             kept += "\n" + _("• your number for SMS copies of reminders: {phone}").format(
                 phone=mask(sms_number))
+        given, received = await ctx.services.relatives.counts(owner) \
+            if owner and ctx.services.relatives else (0, 0)
+        if given:
+            kept += "\n" + _("• relatives who get copies of your reminders ({count}): their "
+                             "messenger and the name they see").format(count=given)
+        if received:
+            kept += "\n" + _("• copies of a relative's reminders that you get ({count})").format(
+                count=received)
         # WhatsApp names a person by phone number when it sends no business-scoped id: then
         # the number is what is kept, and the screen must say so.
         by_phone = ctx.visit.user_id.startswith(ALIAS_PREFIX)
         promise = _("I keep your WhatsApp number: WhatsApp gives no other way to write to you. "
                     "I don't keep your name. The data is used only to answer you.") if by_phone \
+            else _("I don't keep your name. Your phone number is kept only for the SMS copies. "
+                   "The data is used only to answer you.") if sms_number \
             else _("I don't keep your name or phone number. The data is used only to answer "
                    "you.")
         return View(
             text=kept + "\n\n" + promise,
             options=[*([Choice("go:hearings", _("📅 My hearings"))] if hearings else []),
+                     *([Choice("go:relatives", _("👪 Copies for a relative"))] if given else []),
+                     *([Choice("go:copies", _("👪 Copies I get"))] if received else []),
                      Choice("data:export", _("📄 Send me my data")),
                      Choice("go:mydata_delete", _("🗑 Delete all my data"))],
         )

@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.clock import Clock
+from bot.services.clock import Clock, as_utc
+from bot.services.hearings.copies import copy_links, recipients
 from bot.services.hearings.timing import REMINDER_KINDS, QuietHours, reminder_times
 from bot.storage.db import SessionFactory
-from bot.storage.models import Hearing, Reminder, ReminderCopy, User
+from bot.storage.models import Hearing, Reminder, User
 
 CASE_NUMBER = re.compile(r"^[0-9А-ЯЁA-Z][0-9А-ЯЁA-Z/\-.()]{2,39}$")
 OPEN = ("pending", "claimed")  # not yet on its way: may still be rewritten or cancelled
@@ -134,6 +135,7 @@ class HearingBook:
             if hearing is None or hearing.user_id != user_id:
                 return False
             moved = "starts_at" in changes and changes["starts_at"] != hearing.starts_at
+            was = hearing.starts_at
             rewanted = "reminders_on" in changes and changes["reminders_on"] != \
                 hearing.reminders_on
             for name, value in changes.items():
@@ -143,6 +145,8 @@ class HearingBook:
             hearing.updated_at = now
             if moved or rewanted:
                 await self.reschedule(session, hearing, now)
+            if moved:
+                await self._tell_relatives(session, hearing, was, now)
             return True
 
     async def stop_reminders(self, user_id: int, hearing_id: int) -> bool:
@@ -162,45 +166,32 @@ class HearingBook:
         return len([h for h in hearings if h.reminders_on])
 
     async def reschedule(self, session: AsyncSession, hearing: Hearing, now: datetime) -> None:
-        """Replace the hearing's reminders still to come with ones for its current time."""
+        """Replace the hearing's reminders still to come with ones for its current time: the
+        owner's and the copies for relatives (bot/services/hearings/copies.py)."""
         await session.execute(delete(Reminder).where(
             Reminder.hearing_id == hearing.id, Reminder.status.in_(OPEN),
             Reminder.kind.in_(REMINDER_KINDS)))
         if hearing.status != "active":
             return
-        recipients = await self.recipients(session, hearing)
+        for link_id in await recipients(session, hearing):
+            self.add_reminders(session, hearing, now, link_id)
+
+    def add_reminders(self, session: AsyncSession, hearing: Hearing, now: datetime,
+                      link_id: int | None = None) -> None:
+        """The hearing's reminders still to come, for its owner or (`link_id`) a copy's
+        recipient."""
         for kind, due in reminder_times(hearing.starts_at, hearing.reminders_on, self.quiet, now):
-            for recipient in recipients:
-                session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=due,
-                                     status="pending", attempts=0, created_at=now,
-                                     recipient_id=recipient))
+            session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=due, status="pending",
+                                 attempts=0, created_at=now, link_id=link_id))
 
-    async def notice(self, session: AsyncSession, hearing: Hearing, kind: str, now: datetime,
-                     detail: dict | None = None) -> None:
-        """News about a hearing ("moved", "cancelled"), due now, to its owner and every copy."""
-        for recipient in await self.recipients(session, hearing):
-            session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=now, status="pending",
-                                 attempts=0, detail=detail, created_at=now,
-                                 recipient_id=recipient))
-
-    async def recipients(self, session: AsyncSession, hearing: Hearing) -> list[int | None]:
-        """Who hears about a hearing: its owner (None) and each copy in force for it."""
-        copies = await session.scalars(select(ReminderCopy.recipient_id).join(
-            User, User.id == ReminderCopy.recipient_id).where(
-            ReminderCopy.user_id == hearing.user_id, ReminderCopy.stopped_at.is_(None),
-            or_(ReminderCopy.hearing_id.is_(None), ReminderCopy.hearing_id == hearing.id),
-            User.unreachable_since.is_(None)))
-        return [None, *dict.fromkeys(copies)]
-
-    async def refresh_all(self, user_id: int) -> None:
-        """Rewrite the reminders of a person's upcoming hearings (copies were added or
-        stopped)."""
-        now = self.clock.now()
-        async with self._sessions() as session, session.begin():
-            hearings = await session.scalars(select(Hearing).where(
-                Hearing.user_id == user_id, Hearing.starts_at > now))
-            for hearing in hearings:
-                await self.reschedule(session, hearing, now)
+    async def _tell_relatives(self, session: AsyncSession, hearing: Hearing, was: datetime,
+                              now: datetime) -> None:
+        """The owner moved the hearing themselves: they know, their relatives are told (not
+        the owner's own SMS number: the owner is the one who moved it)."""
+        for link_id in await copy_links(session, hearing, relatives_only=True):
+            session.add(Reminder(hearing_id=hearing.id, kind="moved", due_at=now,
+                                 status="pending", attempts=0, created_at=now, link_id=link_id,
+                                 detail={"was": as_utc(was).isoformat()}))
 
     async def forget_old(self) -> int:
         """Delete hearings that ended more than `keep_days` ago (their reminders go with them)."""

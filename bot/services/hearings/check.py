@@ -23,6 +23,7 @@ from bot.storage.models import Hearing
 
 CASE = "2-1234/2026"
 LONG_CASE = "7594-26-00-2/12345"  # an e-court number, as long as they come
+LONG_NAME = "Гульнар апа, Алматыдағы үлкен қызымыз"  # the name a relative sees, nearly 40
 SCHEDULED_CASE = "7194-26-00-2/1501"
 
 
@@ -140,11 +141,15 @@ class HearingWalker:
             for court in region.courts:
                 names = court_names(content, court.id, None, language)
                 for kind in (*REMINDER_KINDS, *NOTICE_KINDS):
-                    text = compose(kind, language, case_number=LONG_CASE, starts_at=starts,
-                                   courts=names, room="305", was=starts)
-                    if parts(text) > MOST_PARTS:
-                        self.problems.append(f"sms/{language}/{court.id}/{kind}: "
-                                             f"{parts(text)} parts, at most {MOST_PARTS}")
+                    # The owner's own, and a relative's copy with the longest name a link has.
+                    for copy, whose in ((False, None), (True, LONG_NAME)):
+                        text = compose(kind, language, case_number=LONG_CASE, starts_at=starts,
+                                       courts=names, room="305", was=starts, copy=copy,
+                                       whose=whose)
+                        if parts(text) > MOST_PARTS:
+                            what = f"{kind}:copy" if copy else kind
+                            self.problems.append(f"sms/{language}/{court.id}/{what}: "
+                                                 f"{parts(text)} parts, at most {MOST_PARTS}")
 
     async def _press(self, language: str, user: str, choice: str,
                      expect: str | None = None) -> Screen:

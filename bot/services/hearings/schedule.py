@@ -18,9 +18,10 @@ from sqlalchemy import select
 
 from bot.services.clock import KAZAKHSTAN_TIME, Clock, as_utc
 from bot.services.hearings.book import HearingBook, normalise_case_number
+from bot.services.hearings.copies import recipients
 from bot.services.hearings.model import CourtList
 from bot.storage.db import SessionFactory
-from bot.storage.models import Hearing, ScheduledHearing
+from bot.storage.models import Hearing, Reminder, ScheduledHearing
 
 CSV_COLUMNS = ("case_number", "court", "date", "time", "room", "format", "status")
 FORMATS = {"in_person": False, "online": True, "": False}
@@ -220,7 +221,10 @@ class ScheduleImport:
             hearing.room, hearing.online, hearing.updated_at = row.room, row.online, now
             await self._book.reschedule(session, hearing, now)
             detail = {"was": as_utc(old_start).isoformat()} if old_start else None
-            await self._book.notice(session, hearing, kind, now, detail)
+            for link_id in await recipients(session, hearing):  # the owner, and relatives
+                session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=now,
+                                     status="pending", attempts=0, detail=detail,
+                                     created_at=now, link_id=link_id))
         return len(hearings)
 
 

@@ -37,11 +37,9 @@ from bot.services.reminders.delivery import (
 )
 from bot.services.reminders.pacing import Pacer
 from bot.storage.db import SessionFactory
-from bot.storage.models import FollowUp, Hearing, Reminder, User
+from bot.storage.models import SELF_SMS, FollowUp, Hearing, RelativeLink, Reminder, User
 
 log = logging.getLogger(__name__)
-# Whom a reminder goes to: its own recipient (a copy, a relative) or else the hearing's owner.
-RECIPIENT = func.coalesce(Reminder.recipient_id, Hearing.user_id)
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,23 @@ class DueReminder:
     chat_id: str
     language: str
     unreachable: bool
-    recipient_id: int = 0  # the person record it goes to (the owner's, or a copy's)
+    # Who it goes to: the hearing's owner, or for a copy (`link_id` set) the link's recipient:
+    # a relative, who knows the owner only by the name the owner gave the link (`link_name`,
+    # or None), or the owner's own SMS number (`link_relation` "self_sms").
+    recipient_id: int = 0
+    link_id: int | None = None
+    link_name: str | None = None
+    link_relation: str | None = None
+
+    @property
+    def is_copy(self) -> bool:
+        """A relative's copy, told apart from the owner's own reminder. The owner's own SMS
+        copy is not one: it reads as the owner's reminder."""
+        return self.link_id is not None and self.link_relation != SELF_SMS
+
+
+# The person a reminder row goes to: the relative of its link, else the hearing's owner.
+RECIPIENT = func.coalesce(RelativeLink.relative_id, Hearing.user_id)
 
 
 @dataclass
@@ -131,6 +145,7 @@ class ReminderDispatcher:
             due = (
                 select(Reminder.id)
                 .join(Hearing, Hearing.id == Reminder.hearing_id)
+                .outerjoin(RelativeLink, RelativeLink.id == Reminder.link_id)
                 .join(User, User.id == RECIPIENT)
                 .where(
                     or_(and_(Reminder.status == "pending", Reminder.due_at <= now),
@@ -148,16 +163,19 @@ class ReminderDispatcher:
                 status="claimed", claimed_by=self.instance, lease_until=now + self.settings.lease))
             rows = await session.execute(
                 select(Reminder, Hearing, User.channel, User.channel_user_id, User.language,
-                       User.unreachable_since, User.id)
+                       User.unreachable_since, User.id, RelativeLink.name,
+                       RelativeLink.relation)
                 .join(Hearing, Hearing.id == Reminder.hearing_id)
+                .outerjoin(RelativeLink, RelativeLink.id == Reminder.link_id)
                 .join(User, User.id == RECIPIENT)
                 .where(Reminder.id.in_(ids))
                 .order_by(Reminder.due_at))
             return [DueReminder(reminder.id, reminder.kind, reminder.due_at, reminder.attempts,
                                 reminder.detail, hearing, channel, chat_id, language,
-                                unreachable is not None, recipient)
-                    for reminder, hearing, channel, chat_id, language, unreachable, recipient
-                    in rows]
+                                unreachable is not None, recipient, reminder.link_id, name,
+                                link_relation=relation)
+                    for reminder, hearing, channel, chat_id, language, unreachable, recipient,
+                    name, relation in rows]
 
     # --- one reminder -------------------------------------------------------------------------
 
@@ -201,11 +219,11 @@ class ReminderDispatcher:
         later = list(REMINDER_KINDS[REMINDER_KINDS.index(item.kind) + 1:])
         if not later:
             return False
+        same_recipient = Reminder.link_id.is_(None) if item.link_id is None \
+            else Reminder.link_id == item.link_id
         async with self._sessions() as session:
-            found = await session.scalar(select(Reminder.id).join(
-                Hearing, Hearing.id == Reminder.hearing_id).where(
-                Reminder.hearing_id == item.hearing.id, Reminder.kind.in_(later),
-                RECIPIENT == item.recipient_id,
+            found = await session.scalar(select(Reminder.id).where(
+                Reminder.hearing_id == item.hearing.id, Reminder.kind.in_(later), same_recipient,
                 or_(Reminder.status == "sent",
                     and_(Reminder.status.in_(("pending", "claimed")), Reminder.due_at <= now)),
             ).limit(1))
@@ -256,7 +274,7 @@ class ReminderDispatcher:
                 tries += 1
                 if attempts >= self.settings.give_up_after:
                     return await self._finish(item.id, "failed", error,
-                                              user_id=item.hearing.user_id)
+                                              user_id=item.recipient_id)
                 delay = min(self.settings.backoff * 2 ** (tries - 1), self.settings.backoff_max)
                 await self._release(item.id, attempts, error, hold=delay)
                 if tries >= self.settings.tries_per_run:
@@ -267,7 +285,7 @@ class ReminderDispatcher:
                 await self._mark_unreachable(item)
                 return await self._finish(item.id, "blocked", error)
             except DeliveryError as error:
-                return await self._finish(item.id, "failed", error, user_id=item.hearing.user_id)
+                return await self._finish(item.id, "failed", error, user_id=item.recipient_id)
             return await self._finish(item.id, "sent", message_id=message_id)
 
     # --- recording ----------------------------------------------------------------------------
@@ -317,6 +335,5 @@ class ReminderDispatcher:
 
     async def _mark_unreachable(self, item: DueReminder) -> None:
         async with self._sessions() as session, session.begin():
-            await session.execute(update(User).where(
-                User.id == (item.recipient_id or item.hearing.user_id)).values(
+            await session.execute(update(User).where(User.id == item.recipient_id).values(
                 unreachable_since=self._clock.now()))

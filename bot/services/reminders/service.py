@@ -23,6 +23,7 @@ from bot.services.clock import Clock, utc_now
 from bot.services.conversation import Conversation
 from bot.services.coordination import Coordination
 from bot.services.flows.hearing_text import reminder_view
+from bot.services.flows.relative_text import copy_view
 from bot.services.hearings.book import HearingBook
 from bot.services.hearings.timing import QuietHours
 from bot.services.reminders.delivery import Delivery
@@ -86,8 +87,9 @@ def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation:
     def compose(item: DueReminder, late: bool):
         if item.channel == SMS:
             return sms_screen(conversation.services.content, item, clock.now())
+        view = copy_view if item.is_copy else reminder_view  # a relative's copy is told apart
         return conversation.compose(item.channel, item.chat_id, item.language,
-                                    lambda ctx: reminder_view(ctx, item, late),
+                                    lambda ctx: view(ctx, item, late),
                                     name=f"reminder:{item.kind}")
 
     pacers = pacers or build_pacers(settings, conversation.services.coordination)

@@ -2,13 +2,14 @@
 
 An SMS recipient is a person record like any other: `users` with channel "sms" and, as its id,
 the keyed-hash alias of the number (bot/services/addresses.py); the number itself is only in
-`addresses`, sealed. Two ways in:
+`addresses`, sealed. Two ways in, and one way a copy is addressed (`relative_links`):
 - the call centre enrols a caller by phone: the hearing belongs to the SMS record itself;
-- a citizen in the chat asks for SMS copies: a `reminder_copies` row ("self") from their chat
-  record to the SMS record, and every reminder of theirs is made once more for it.
-STOP (from the gateway's inbound webhook) marks the SMS record unreachable, withdraws every open
-reminder addressed to it and ends its copies; nothing is sent to it again until the person is
-enrolled or asks again (a new consent)."""
+- a citizen in the chat asks for SMS copies of their own reminders: a link with relation
+  "self_sms" from their chat record to the SMS record, made once the code sent to the number
+  comes back (bot/services/flows/sms_copies.py).
+STOP (from the gateway's inbound webhook) marks the SMS record unreachable, withdraws the open
+reminders of its own hearings and deletes every link to it (with its copies still to come);
+nothing is sent to it again until the person is enrolled or asks again (a new consent)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.channels.sms import CHANNEL
 from bot.services.addresses import AddressBook
@@ -26,15 +27,18 @@ from bot.services.conversation.context import CONSENT_VERSION
 from bot.services.enrolment import draft_of
 from bot.services.hearings.book import OPEN, HearingBook
 from bot.services.i18n import gettext_for
+from bot.services.relatives import RelativeLinks
 from bot.storage.db import SessionFactory
-from bot.storage.models import Address, Hearing, Reminder, ReminderCopy, User
+from bot.storage.models import SELF_SMS, Address, Hearing, RelativeLink, Reminder, User
 
 
 class SmsPeople:
-    def __init__(self, sessions: SessionFactory, clock: Clock, book: HearingBook) -> None:
+    def __init__(self, sessions: SessionFactory, clock: Clock, book: HearingBook,
+                 relatives: RelativeLinks) -> None:
         self._sessions = sessions
         self.clock = clock
         self.book = book
+        self.relatives = relatives
         self.addresses = AddressBook(sessions, clock, CHANNEL)
         # Sends one SMS at once (a check code), set when the SMS channel is running.
         self.send_now: Callable[[str, str], Awaitable[bool]] | None = None
@@ -82,26 +86,28 @@ class SmsPeople:
         user_id = await self.agree(number, language)
         return user_id, await self.book.add(user_id, draft_of(hearing))
 
-    # --- copies of a chat user's reminders ----------------------------------------------------
+    # --- copies of a chat user's own reminders ------------------------------------------------
 
     async def add_copies(self, owner_id: int, number: str, language: str) -> int:
+        """The number came back with its code: the owner's reminders go there too (instead
+        of an earlier number, which is then not kept unless it has a life of its own)."""
+        async with self._sessions() as session:
+            earlier = list(await session.scalars(select(RelativeLink.relative_id).where(
+                RelativeLink.citizen_id == owner_id, RelativeLink.relation == SELF_SMS)))
         recipient = await self.agree(number, language)
-        async with self._sessions() as session, session.begin():
-            await session.execute(update(ReminderCopy).where(
-                ReminderCopy.user_id == owner_id, ReminderCopy.relation == "self",
-                ReminderCopy.stopped_at.is_(None)).values(stopped_at=self.clock.now()))
-            session.add(ReminderCopy(user_id=owner_id, hearing_id=None, recipient_id=recipient,
-                                     relation="self", created_at=self.clock.now()))
-        await self.book.refresh_all(owner_id)
+        await self.relatives.own_sms(owner_id, recipient)
+        for old in dict.fromkeys(earlier):
+            if old is not None and old != recipient:
+                await self.forget_if_unused(old)
         return recipient
 
     async def copy_number(self, owner_id: int) -> str | None:
         """The number the person's own SMS copies go to, if any are in force."""
         async with self._sessions() as session:
             alias = await session.scalar(select(User.channel_user_id).join(
-                ReminderCopy, ReminderCopy.recipient_id == User.id).where(
-                ReminderCopy.user_id == owner_id, ReminderCopy.relation == "self",
-                ReminderCopy.stopped_at.is_(None), User.unreachable_since.is_(None)))
+                RelativeLink, RelativeLink.relative_id == User.id).where(
+                RelativeLink.citizen_id == owner_id, RelativeLink.relation == SELF_SMS,
+                User.unreachable_since.is_(None)))
         if alias is None:
             return None
         try:
@@ -110,18 +116,17 @@ class SmsPeople:
             return None
 
     async def stop_copies(self, owner_id: int) -> None:
-        """The citizen stopped their SMS copies in the chat."""
+        """The citizen stopped their SMS copies in the chat: the link goes, and its copies
+        still to come with it (a claimed one is then refused at `claimed → sending`)."""
+        async with self._sessions() as session:
+            recipients = list(await session.scalars(select(RelativeLink.relative_id).where(
+                RelativeLink.citizen_id == owner_id, RelativeLink.relation == SELF_SMS)))
         async with self._sessions() as session, session.begin():
-            recipients = list(await session.scalars(select(ReminderCopy.recipient_id).where(
-                ReminderCopy.user_id == owner_id, ReminderCopy.relation == "self")))
-            await session.execute(update(ReminderCopy).where(
-                ReminderCopy.user_id == owner_id, ReminderCopy.relation == "self",
-                ReminderCopy.stopped_at.is_(None)).values(stopped_at=self.clock.now()))
-            owners = select(Hearing.id).where(Hearing.user_id == owner_id)
-            await session.execute(update(Reminder).where(
-                Reminder.status.in_(OPEN), Reminder.recipient_id.in_(recipients),
-                Reminder.hearing_id.in_(owners)).values(
-                status="cancelled", claimed_by=None, lease_until=None, last_error="stopped"))
+            await session.execute(delete(RelativeLink).where(
+                RelativeLink.citizen_id == owner_id, RelativeLink.relation == SELF_SMS))
+        for recipient in dict.fromkeys(recipients):
+            if recipient is not None:
+                await self.forget_if_unused(recipient)
 
     # --- STOP ---------------------------------------------------------------------------------
 
@@ -137,24 +142,19 @@ class SmsPeople:
                 unreachable_since=self.clock.now()))
             if not result.rowcount:
                 return None  # stopped before: confirm once only
-            await session.execute(update(ReminderCopy).where(
-                ReminderCopy.recipient_id == user_id, ReminderCopy.stopped_at.is_(None),
-            ).values(stopped_at=self.clock.now()))
-            await self._withdraw(session, [user_id])
+            # Copies to this number, of anyone's reminders: the links go, with their copies.
+            await session.execute(delete(RelativeLink).where(
+                RelativeLink.relative_id == user_id))
+            # Its own hearings' reminders (an enrolled caller): withdrawn, and no new ones.
+            owned = select(Hearing.id).where(Hearing.user_id == user_id)
+            await session.execute(update(Reminder).where(
+                Reminder.status.in_(OPEN), Reminder.link_id.is_(None),
+                Reminder.hearing_id.in_(owned),
+            ).values(status="cancelled", claimed_by=None, lease_until=None,
+                     last_error="stopped"))
             await session.execute(update(Hearing).where(Hearing.user_id == user_id).values(
                 reminders_on=[]))
             return await session.scalar(select(User.language).where(User.id == user_id))
-
-    async def _withdraw(self, session, recipients: list[int]) -> None:
-        """Open reminders to these SMS records are withdrawn: a claimed one is then refused
-        by its sender's `claimed → sending` step, so it is never sent."""
-        owned = select(Hearing.id).where(Hearing.user_id.in_(recipients))
-        await session.execute(update(Reminder).where(
-            Reminder.status.in_(OPEN),
-            or_(Reminder.recipient_id.in_(recipients),
-                and_(Reminder.recipient_id.is_(None), Reminder.hearing_id.in_(owned))),
-        ).values(status="cancelled", claimed_by=None, lease_until=None,
-                 last_error="stopped"))
 
     # --- My data, and the console's search ----------------------------------------------------
 
@@ -172,20 +172,29 @@ class SmsPeople:
         return True
 
     async def forget_copies_of(self, owner_id: int) -> None:
-        """A chat user deletes their data: their own SMS record goes too, unless it has a
-        life of its own (hearings enrolled by phone, or copies for someone else)."""
+        """A chat user deletes their data: the SMS records that got copies only from them (their
+        own number, a relative's) go too, unless one has a life of its own (hearings enrolled
+        by phone, or copies of someone else's). Called before the person is deleted (their
+        links go with them)."""
         async with self._sessions() as session:
-            recipients = list(await session.scalars(select(ReminderCopy.recipient_id).where(
-                ReminderCopy.user_id == owner_id, ReminderCopy.relation == "self")))
+            recipients = list(await session.scalars(select(RelativeLink.relative_id).where(
+                RelativeLink.citizen_id == owner_id)))
         for recipient in dict.fromkeys(recipients):
-            async with self._sessions() as session:
-                hearings = await session.scalar(select(func.count()).select_from(Hearing).where(
-                    Hearing.user_id == recipient)) or 0
-                others = await session.scalar(select(func.count()).select_from(ReminderCopy)
-                                              .where(ReminderCopy.recipient_id == recipient,
-                                                     ReminderCopy.user_id != owner_id)) or 0
-            if not hearings and not others:
-                await self.forget(recipient)
+            if recipient is not None:
+                await self.forget_if_unused(recipient, but=owner_id)
+
+    async def forget_if_unused(self, user_id: int, but: int | None = None) -> bool:
+        """Delete an SMS record that has no hearing and gets no copies (other than from
+        `but`, who is being deleted): nothing left to send it."""
+        async with self._sessions() as session:
+            hearings = await session.scalar(select(func.count()).select_from(Hearing).where(
+                Hearing.user_id == user_id)) or 0
+            links = select(func.count()).select_from(RelativeLink).where(
+                RelativeLink.relative_id == user_id)
+            if but is not None:
+                links = links.where(RelativeLink.citizen_id != but)
+            others = await session.scalar(links) or 0
+        return False if hearings or others else await self.forget(user_id)
 
     async def export(self, user_id: int) -> dict[str, Any] | None:
         """What is kept about an SMS record, for the console to hand over on request."""
@@ -196,12 +205,27 @@ class SmsPeople:
             hearings = (await session.scalars(select(Hearing).where(
                 Hearing.user_id == user_id))).all()
             address = await session.get(Address, (CHANNEL, user.channel_user_id))
+            links = (await session.scalars(select(RelativeLink).where(
+                RelativeLink.relative_id == user_id).order_by(RelativeLink.id))).all()
+            copies = (await session.scalars(select(Reminder).where(
+                Reminder.link_id.in_([link.id for link in links])).order_by(
+                Reminder.due_at))).all()
         return {"phone_number": address.address if address else None,
                 "language": user.language, "consent_at": _when(user.consent_at),
                 "stopped_at": _when(user.unreachable_since),
                 "hearings": [{"case_number": h.case_number, "court_id": h.court_id,
                               "court_name": h.court_name, "starts_at": _when(h.starts_at),
-                              "room": h.room, "status": h.status} for h in hearings]}
+                              "room": h.room, "status": h.status} for h in hearings],
+                # Copies this number gets: of a relative's reminders (the name the relative
+                # gave, never their case), or of the person's own chat reminders.
+                "copies_i_get": [{
+                    "relation": link.relation, "from": link.name,
+                    "hearings": "one" if link.hearing_id else "all",
+                    "since": _when(link.used_at),
+                    "copies": [{"kind": r.kind, "due_at": _when(r.due_at),
+                                "status": r.status, "sent_at": _when(r.sent_at)}
+                               for r in copies if r.link_id == link.id],
+                } for link in links]}
 
 
 def _when(moment: datetime | None) -> str | None:

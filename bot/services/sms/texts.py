@@ -7,6 +7,9 @@ standard abbreviations ("межрайонный" → "МР", "қаласының
 courts.yaml; the abbreviated name cut with "…". The date, the case number and the stop word are
 never shortened; a text that still does not fit drops the court altogether. A name is cut
 at a word first, then at a letter.
+
+A relative's copy begins "Копия (мама):" / "Көшірме (мама):" with the name the citizen gave
+the link; the court gives way first, then the name is cut, then only "Копия:" is left.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from bot.services.i18n import gettext_for
 from bot.services.sms.parts import fits
 
 MOST_PARTS = 2
+WHOSE_LONGEST = 20  # letters of the link's name an SMS copy may show
+WHOSE_SHORT = 10
 # Word-level abbreviations as courts and lawyers write them, longest first.
 ABBREVIATIONS = {
     "ru": (("Специализированный", "Спец."), ("специализированный", "спец."),
@@ -58,14 +63,19 @@ def _moment(moment: datetime) -> str:
     return f"{to_local(moment):%d.%m.%Y %H:%M}"
 
 
+def _cut(name: str, letters: int) -> str:
+    return name if len(name) <= letters else name[:letters].rstrip(" ,.") + "…"
+
+
 def compose(kind: str, language: str, *, case_number: str, starts_at: datetime,
             courts: list[str], room: str | None = None, online: bool = False,
-            was: datetime | None = None) -> str:
-    """The SMS for one reminder (`7d`, `1d`, `2h`, `moved`, `cancelled`)."""
+            was: datetime | None = None, copy: bool = False, whose: str | None = None) -> str:
+    """The SMS for one reminder (`7d`, `1d`, `2h`, `moved`, `cancelled`); with `copy`, a
+    relative's copy of it, saying whose it is by `whose` (the link's name) if given."""
     _ = gettext_for(language)
     when = _moment(starts_at)
 
-    def text(where: str) -> str:
+    def text(where: str, who: str | None = None) -> str:
         place = where
         if room:
             place = _("SMS: {court}, room {room}").format(court=where, room=room) if where \
@@ -86,6 +96,9 @@ def compose(kind: str, language: str, *, case_number: str, starts_at: datetime,
             body = _("SMS: Court {lead}: {when}, {where}. Case No {case}.").format(
                 lead=lead, **values)
         stop = _("SMS: To stop, reply STOP")
+        if copy:
+            whose_lead = _("SMS: Copy ({name}):").format(name=who) if who else _("SMS: Copy:")
+            body = f"{whose_lead} {body}"
         body = re.sub(r",\s*\.", ".", body)  # no court: "10:00, ." → "10:00."
         body = re.sub(r"(?<!\.)\.\.(?!\.)", ".", body.replace("….", "…"))  # "каб.."
         return " ".join(f"{body} {stop}".split())
@@ -99,8 +112,13 @@ def compose(kind: str, language: str, *, case_number: str, starts_at: datetime,
         cuts = (" ".join(words[:n]).rstrip(" ,.") for n in range(len(words) - 1, 0, -1))
         candidates += [cut + "…" for cut in cuts if len(cut) >= 8]
         candidates += [last[:cut].rstrip(" ,.") + "…" for cut in range(len(last) - 1, 7, -1)]
-    for where in [*candidates, ""]:
-        message = text(where)
+    name = " ".join((whose or "").split()) if copy else ""
+    names = list(dict.fromkeys(n for n in (_cut(name, WHOSE_LONGEST), _cut(name, WHOSE_SHORT))
+                               if n)) or [None]
+    tries = [(where, who) for who in names for where in candidates] + \
+        [("", who) for who in names] + ([("", None)] if names != [None] else [])
+    for where, who in tries:
+        message = text(where, who)
         if fits(message, MOST_PARTS):
             return message
     return message  # nothing shorter can be said; never happens with a real case number
@@ -123,6 +141,7 @@ def sms_screen(content: Content, item, now: datetime) -> Screen:
                    courts=court_names(content, hearing.court_id, hearing.court_name,
                                       item.language),
                    room=hearing.room, online=hearing.online,
-                   was=datetime.fromisoformat(was) if was else None)
+                   was=datetime.fromisoformat(was) if was else None,
+                   copy=item.is_copy, whose=item.link_name)
     minutes = max(1, int((hearing.starts_at - now).total_seconds() // 60))
     return Screen(name=f"sms:{item.kind}@{minutes}", language=item.language, text=text)

@@ -38,9 +38,10 @@ from bot.services.posters import (
     render_slip,
     topic_poster,
 )
+from bot.services.relatives import normalise_code as normalise_relative_code
 from bot.services.reminders.delivery import Delivery, DeliveryError
 from bot.services.reminders.service import Pacers
-from bot.services.sms.consent import consent_texts
+from bot.services.sms.consent import consent_texts, relative_consent_texts
 from bot.services.sms.phones import mask, normalise_phone
 from bot.staff import audit
 from bot.staff.accounts import StaffAccounts, Throttled
@@ -125,6 +126,8 @@ class Console:
         post(f"{PREFIX}/handoffs/{{id:\\d+}}/close", self.close)
         get(f"{PREFIX}/enrol", self.enrol_page)
         post(f"{PREFIX}/enrol", self.enrol)
+        get(f"{PREFIX}/enrol/relative", self.relative_page)
+        post(f"{PREFIX}/enrol/relative", self.enrol_relative)
         get(f"{PREFIX}/sms", self.sms_page)
         post(f"{PREFIX}/sms", self.sms_find)
         post(f"{PREFIX}/sms/{{id:\\d+}}/export", self.sms_export)
@@ -359,6 +362,49 @@ class Console:
         await audit.record(self.sessions, staff.id, "sms_consent_read", f"sms person {user_id}")
         await audit.record(self.sessions, staff.id, "enrol_sms", f"hearing {hearing_id}")
         return self.render(request, "enrolled_sms.html", phone=mask(number), hearing=hearing)
+
+    # --- a relative without a messenger: copies by SMS ---------------------------------------
+
+    async def relative_page(self, request: web.Request, **values: Any) -> web.Response:
+        return self.render(request, "relative_sms.html", sms_on=self.sms is not None,
+                           consent=relative_consent_texts(), form=values.pop("form", {}),
+                           **values)
+
+    async def enrol_relative(self, request: web.Request) -> web.Response:
+        """A relative called with the citizen's invitation code; the operator read them the
+        consent and they agreed: the invitation is accepted for their number, and copies of
+        the citizen's reminders go there by SMS. Nothing of the citizen's is shown here."""
+        staff = current_staff(request)
+        _ = gettext_for(staff.language)
+        form = await request.post()
+        if self.sms is None:
+            return await self.relative_page(request, form=dict(form), error=_(
+                "SMS is not set up (SMS_PROVIDER): the relative can open the invitation in "
+                "Telegram or WhatsApp."))
+        code = normalise_relative_code(str(form.get("code", "")))
+        if code is None:
+            return await self.relative_page(request, form=dict(form), error=_(
+                "The code has 12 letters and digits, as in the invitation after “rel-”."))
+        number = normalise_phone(str(form.get("phone", "")))
+        if number is None:
+            return await self.relative_page(request, form=dict(form), error=_(
+                "The phone number is not valid: a Kazakhstan mobile, e.g. +7 701 123 45 67."))
+        if form.get("consent_read") != "on":
+            return await self.relative_page(request, form=dict(form), error=_(
+                "Read the consent text to the caller and tick that they agreed."))
+        language = str(form.get("relative_language", "ru"))
+        link = await self.sms.enrol_relative(code, number,
+                                             language if language in LANGUAGES else "ru")
+        if link is None:
+            return await self.relative_page(request, form=dict(form), error=_(
+                "This code does not work: it was used, it is too old, or it was mistyped. Ask "
+                "the citizen for a new invitation."))
+        await audit.record(self.sessions, staff.id, "sms_consent_read",
+                           f"sms person {link.relative_id}")
+        await audit.record(self.sessions, staff.id, "enrol_relative_sms",
+                           f"relative link {link.id}")
+        return self.render(request, "relative_sms_done.html", phone=mask(number),
+                           hearing_at=link.hearing_starts_at)
 
     # --- SMS recipients: what is kept, on the person's request ----------------------------
 

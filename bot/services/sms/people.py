@@ -2,11 +2,13 @@
 
 An SMS recipient is a person record like any other: `users` with channel "sms" and, as its id,
 the keyed-hash alias of the number (bot/services/addresses.py); the number itself is only in
-`addresses`, sealed. Two ways in, and one way a copy is addressed (`relative_links`):
+`addresses`, sealed. Three ways in, and one way a copy is addressed (`relative_links`):
 - the call centre enrols a caller by phone: the hearing belongs to the SMS record itself;
 - a citizen in the chat asks for SMS copies of their own reminders: a link with relation
   "self_sms" from their chat record to the SMS record, made once the code sent to the number
-  comes back (bot/services/flows/sms_copies.py).
+  comes back (bot/services/flows/sms_copies.py);
+- a relative without a messenger calls the call centre with the citizen's invitation code: the
+  operator reads them the consent, and the link is accepted for their SMS record.
 STOP (from the gateway's inbound webhook) marks the SMS record unreachable, withdraws the open
 reminders of its own hearings and deletes every link to it (with its copies still to come);
 nothing is sent to it again until the person is enrolled or asks again (a new consent)."""
@@ -27,7 +29,7 @@ from bot.services.conversation.context import CONSENT_VERSION
 from bot.services.enrolment import draft_of
 from bot.services.hearings.book import OPEN, HearingBook
 from bot.services.i18n import gettext_for
-from bot.services.relatives import RelativeLinks
+from bot.services.relatives import Link, OwnLink, RelativeLinks
 from bot.storage.db import SessionFactory
 from bot.storage.models import SELF_SMS, Address, Hearing, RelativeLink, Reminder, User
 
@@ -85,6 +87,23 @@ class SmsPeople:
         """A caller enrolled by phone: the hearing is theirs, reminders by SMS from now on."""
         user_id = await self.agree(number, language)
         return user_id, await self.book.add(user_id, draft_of(hearing))
+
+    # --- a relative without a messenger ------------------------------------------------------
+
+    async def enrol_relative(self, code: str, number: str, language: str) -> Link | None:
+        """A relative called with the citizen's invitation code and agreed to the consent the
+        operator read out: the link is accepted for their SMS record, and copies go by SMS.
+        None when the code is unknown, used or expired (then nothing new is kept)."""
+        if await self.relatives.find(code) is None:
+            return None
+        recipient = await self.agree(number, language)
+        try:
+            link = await self.relatives.accept(code, recipient)
+        except OwnLink:  # an SMS record makes no codes; kept for the type's sake
+            link = None
+        if link is None:
+            await self.forget_if_unused(recipient)
+        return link
 
     # --- copies of a chat user's own reminders ------------------------------------------------
 

@@ -50,7 +50,8 @@ clean:
 DATABASE_TESTS := tests/test_storage.py tests/test_consent.py tests/test_hearings_flow.py \
 	tests/test_reminder_delivery.py tests/test_schedule_import.py tests/test_privacy.py \
 	tests/test_staff_console.py tests/test_whatsapp.py tests/test_bad_input_and_faults.py \
-	tests/test_relatives.py tests/test_places_shared.py
+	tests/test_relatives.py tests/test_relatives_whatsapp.py tests/test_places_shared.py \
+	tests/test_sms.py tests/test_sms_chat.py tests/test_sms_console.py tests/test_sms_relatives.py
 test-postgres: $(STAMP) $(MO)
 	TEST_DATABASE=postgres $(PY) -m pytest -p no:cacheprovider $(DATABASE_TESTS)
 

@@ -95,6 +95,10 @@ class Core:
                                                     settings.relative_code_hours),
                             metrics=Metrics(), coordination=coordination,
                             speech=Speech.from_settings(settings))
+        if settings.sms_enabled:
+            from bot.services.sms.people import SmsPeople
+
+            services.sms = SmsPeople(sessions, clock, book, services.relatives)
         services.classifier_coming = asyncio.get_running_loop().create_future()
         core = cls(settings, content, Conversation(build_registry(content), services), engine,
                    sessions)
@@ -138,6 +142,7 @@ class BotApp:
         self.core: Core | None = None
         self.telegram = None
         self.whatsapp = None
+        self.sms = None
         self.reminders: ReminderService | None = None
         self.console = None
         self._runner: web.AppRunner | None = None
@@ -174,6 +179,10 @@ class BotApp:
                 backoff=self.settings.whatsapp_backoff_seconds)
             self.whatsapp.add_routes(app)
             deliveries[WHATSAPP] = self.whatsapp.delivery
+        if self.settings.sms_enabled:
+            self.sms = self._sms()
+            self.sms.add_routes(app)
+            deliveries["sms"] = self.sms.delivery
         if self.settings.serves_local_chat:
             from bot.channels.localchat import web as local_web
 
@@ -203,12 +212,25 @@ class BotApp:
                 dispatcher, core.conversation.services.hearings,
                 self.settings.reminder_poll_seconds,
                 Retention(self.settings.handoff_keep_days, self.settings.inactive_user_days),
-                core.conversation.services.metrics)
+                core.conversation.services.metrics,
+                reports=self.sms.check_reports if self.sms is not None else None)
             self.reminders.start()
         if self.console is not None:
             self.console.background(self.console.sender.run())  # what a stop left unsent
         self.core.learn()  # after the first people waiting are answered, not before
         await self.core.conversation.services.ready_classifier()
+
+    def _sms(self):
+        from bot.channels.seen import SeenMessages
+        from bot.channels.sms.channel import SmsChannel
+        from bot.channels.sms.mobizon import MobizonGateway
+
+        core, settings = self.core, self.settings
+        clock = core.conversation.services.clock
+        gateway = MobizonGateway(settings.sms_api_base, settings.sms_api_key, settings.sms_sender)
+        return SmsChannel(gateway, core.conversation.services.sms, core.sessions, clock,
+                          settings.sms_inbound_secret,
+                          SeenMessages(core.sessions, clock, core.coordination.seen))
 
     def _console(self, deliveries: dict[str, Delivery], pacers: Pacers):
         from bot.services.announcements import Announcements, AnnouncementSender
@@ -235,6 +257,8 @@ class BotApp:
             await self.console.stop()
         if self.whatsapp is not None:
             await self.whatsapp.stop()
+        if self.sms is not None:
+            await self.sms.close()
         if self.telegram is not None:
             await self.telegram.stop()
         if self.core is not None:

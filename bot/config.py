@@ -60,6 +60,16 @@ class Settings(BaseSettings):
     whatsapp_chat_interval_seconds: float = Field(default=6, ge=0)  # pair rate: 1 per 6 s
     whatsapp_backoff_seconds: float = Field(default=1.0, gt=0)  # first wait after a limit
 
+    # SMS reminders (README "SMS reminders"): the provider (only "mobizon" for now), its API
+    # key, the sender name registered with it (empty: the provider's common one), the pace, and
+    # the secret that signs the inbound webhook (STOP). No SMS_PROVIDER: no SMS at all.
+    sms_provider: str = ""
+    sms_api_key: str = ""
+    sms_api_base: str = "https://api.mobizon.kz"
+    sms_sender: str = ""
+    sms_rate_per_second: float = Field(default=5, gt=0)
+    sms_inbound_secret: str = ""
+
     database_url: str = DEFAULT_DATABASE_URL
     database_busy_timeout_ms: int = Field(default=5000, ge=0)
     migrate_on_start: bool = True
@@ -146,7 +156,7 @@ class Settings(BaseSettings):
     speech_cache_mb: float = Field(default=200, gt=0)  # oldest voices go beyond this
     speech_words_per_minute: int = Field(default=150, ge=80, le=450)  # espeak-ng's -s
 
-    @field_validator("telegram_api_base", "whatsapp_api_base")
+    @field_validator("telegram_api_base", "whatsapp_api_base", "sms_api_base")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         value = value.strip().rstrip("/")
@@ -237,6 +247,23 @@ class Settings(BaseSettings):
             missing = [name for name in self._whatsapp_credentials() if name not in given]
             raise ValueError(f"WhatsApp needs all four settings; missing {' and '.join(missing)}")
         return self
+
+    @model_validator(mode="after")
+    def _sms_complete(self) -> Settings:
+        if not self.sms_provider:
+            return self
+        if self.sms_provider != "mobizon":
+            raise ValueError("SMS_PROVIDER must be mobizon (or empty for no SMS)")
+        missing = [name for name, value in (("SMS_API_KEY", self.sms_api_key),
+                                            ("SMS_INBOUND_SECRET", self.sms_inbound_secret))
+                   if not value]
+        if missing:
+            raise ValueError(f"SMS_PROVIDER=mobizon needs {' and '.join(missing)}")
+        return self
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.sms_provider and self.sms_api_key and self.sms_inbound_secret)
 
     def _whatsapp_credentials(self) -> dict[str, str]:
         return {"WHATSAPP_TOKEN": self.whatsapp_token,

@@ -38,6 +38,7 @@ from bot.storage.db import SessionFactory
 from bot.storage.models import Announcement, AnnouncementDelivery, Hearing, User
 
 log = logging.getLogger(__name__)
+SMS = "sms"
 MAX_TEXT = 1000
 TRIES = 4
 
@@ -96,7 +97,9 @@ class Announcements:
 
     async def recipients(self, announcement: Announcement) -> list[Recipient]:
         query = select(User.id, User.channel, User.language).where(
-            User.unreachable_since.is_(None), User.language.in_(announcement.languages))
+            User.unreachable_since.is_(None), User.language.in_(announcement.languages),
+            # SMS people agreed to reminders and nothing else (README "SMS reminders").
+            User.channel != SMS)
         courts = self.region_courts(announcement.region)
         if courts is not None:
             query = query.where(User.id.in_(select(Hearing.user_id).where(

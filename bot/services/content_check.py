@@ -43,10 +43,11 @@ LONG_SCREEN_CHARS = 4000
 # Screens a person meets only when the conversation sends them there (not by a button):
 # `suggest` answers typed text the classifier was not sure about.
 # `human_done` comes when an operator closes a chat, `enrol` from a call centre's code,
-# `rel` from a relative's invitation.
-REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest", "human_done", "enrol", "rel"}
+# `rel` from a relative's invitation, `h_sms_code` once a check code went by SMS.
+REACHED_WITHOUT_BUTTON = {"consent_needed", "suggest", "human_done", "enrol", "rel",
+                          "h_sms_code"}
 # They are walked from here (an unknown code shows the "not valid" screen).
-EXTRA_STARTS = ("human_done:1", "enrol:AAAABBBB", "rel:AAAABBBBCCCC")
+EXTRA_STARTS = ("human_done:1", "enrol:AAAABBBB", "rel:AAAABBBBCCCC", "h_sms_code")
 # A reminder's "👤 Person" leads to a person too (it answers below the reminder), and so
 # does a relative's copy's.
 REMINDER_HELP = ("rem:help/", "rem:copyhelp/")
@@ -210,7 +211,11 @@ async def run_check() -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         settings = load_settings(database_url=f"sqlite+aiosqlite:///{folder}/check.sqlite3",
                                  flood_messages_per_minute=0,  # the walk presses thousands
-                                 telegram_bot_token="")
+                                 telegram_bot_token="",
+                                 # SMS on, so its screens are walked too (nothing is sent:
+                                 # the walk builds no gateway).
+                                 sms_provider="mobizon", sms_api_key="content-check",
+                                 sms_inbound_secret="content-check")
         core = await Core.build(settings, migrate=True)  # content errors stop here, named
         try:
             problems += static_problems(core.content)

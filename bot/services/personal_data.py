@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from bot.storage.db import SessionFactory
 from bot.storage.models import (
+    RELATIVE,
+    SELF_SMS,
     Address,
     ConversationState,
     FollowUp,
@@ -38,9 +40,20 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
         reminders = (await session.scalars(select(Reminder).where(
             Reminder.hearing_id.in_([h.id for h in hearings]), Reminder.link_id.is_(None),
         ).order_by(Reminder.due_at))).all()
-        given = (await session.execute(
-            select(RelativeLink, User.channel).outerjoin(User, User.id == RelativeLink.relative_id)
+        # The number is read only for the person's own SMS copies: a relative's is theirs.
+        links = (await session.execute(
+            select(RelativeLink, User.channel, Address.address)
+            .outerjoin(User, User.id == RelativeLink.relative_id)
+            .outerjoin(Address, (Address.channel == User.channel)
+                       & (Address.alias == User.channel_user_id)
+                       & (RelativeLink.relation == SELF_SMS))
             .where(RelativeLink.citizen_id == user.id).order_by(RelativeLink.id))).all()
+        given = [(link, channel) for link, channel, _number in links if link.relation == RELATIVE]
+        own_sms = [(link, number) for link, _channel, number in links
+                   if link.relation == SELF_SMS]
+        own_copies = (await session.scalars(select(Reminder).where(
+            Reminder.link_id.in_([link.id for link, _number in own_sms])).order_by(
+            Reminder.due_at))).all()
         received = (await session.scalars(select(RelativeLink).where(
             RelativeLink.relative_id == user.id).order_by(RelativeLink.id))).all()
         copies = (await session.scalars(select(Reminder).where(
@@ -92,6 +105,14 @@ async def export_person(sessions: SessionFactory, channel: str, channel_user_id:
             "copies": [{"kind": r.kind, "due_at": _when(r.due_at), "status": r.status,
                         "sent_at": _when(r.sent_at)} for r in copies if r.link_id == link.id],
         } for link in received],
+        # Copies of one's own reminders by SMS (bot/services/sms/people.py).
+        "sms_copies": [{
+            "phone_number": number, "since": _when(link.used_at),
+            "copies": [{"case_number": _case(hearings, r.hearing_id), "kind": r.kind,
+                        "due_at": _when(r.due_at), "status": r.status,
+                        "sent_at": _when(r.sent_at)}
+                       for r in own_copies if r.link_id == link.id],
+        } for link, number in own_sms],
     }
 
 

@@ -10,6 +10,14 @@ is only by the name the citizen gave the link (or not at all). Nothing else of t
 (their answers, their chats) is ever shown to the relative.
 
 Only a hash of the code is kept; a code works once and expires (`RELATIVE_CODE_HOURS`).
+A relative without a messenger gets the copies by SMS: they call the call centre with the code,
+the operator reads them the consent and enrols them (bot/services/sms/people.py); the link is
+then accepted for their SMS record, and nothing else differs.
+
+The same table holds the owner's own SMS number ("📱 SMS copies", relation "self_sms"): a link
+with no code, confirmed by the code sent to that number. Links of either kind make copy rows the
+same way; the citizen's list of relatives, the relative's list and the counts here are of
+relatives only.
 Either side can stop it: deleting the link deletes its copies (foreign keys, ON DELETE CASCADE),
 and so does deleting either person or the hearing.
 """
@@ -29,8 +37,9 @@ from bot.services.clock import Clock
 from bot.services.enrolment import ALPHABET
 from bot.services.hearings.book import HearingBook
 from bot.storage.db import SessionFactory
-from bot.storage.models import Hearing, RelativeLink, Reminder, User
+from bot.storage.models import RELATIVE, SELF_SMS, Hearing, RelativeLink, Reminder, User
 
+RELATIVES = RelativeLink.relation == RELATIVE  # not one's own SMS number
 CODE_LENGTH = 12  # about 59 bits: sent as a link, never read out
 DEEP_LINK_PREFIX = "rel-"
 NAME_LIMIT = 40
@@ -74,10 +83,11 @@ class Link:
     relative_id: int | None
     hearing_id: int | None  # None: all the citizen's hearings
     name: str | None
-    expires_at: datetime
+    expires_at: datetime | None  # None: a link made without a code (one's own SMS number)
     used_at: datetime | None
     relative_channel: str | None = None  # where the copies go (for the citizen's list)
     hearing_starts_at: datetime | None = None  # the one hearing's date, when it is one
+    relation: str = RELATIVE
 
     @property
     def accepted(self) -> bool:
@@ -121,8 +131,9 @@ class RelativeLinks:
             return Invitation(code, link.id, link.expires_at)
 
     async def given(self, citizen_id: int) -> list[Link]:
-        """The citizen's links: accepted ones, and codes still waiting to be opened."""
-        return await self._links(RelativeLink.citizen_id == citizen_id, or_(
+        """The citizen's links to relatives: accepted ones, and codes still waiting to be
+        opened."""
+        return await self._links(RelativeLink.citizen_id == citizen_id, RELATIVES, or_(
             RelativeLink.relative_id.is_not(None),
             (RelativeLink.used_at.is_(None)) & (RelativeLink.expires_at > self.clock.now())))
 
@@ -159,8 +170,28 @@ class RelativeLinks:
         return accepted[0] if accepted else None
 
     async def received(self, relative_id: int) -> list[Link]:
-        """The links whose copies this person gets."""
-        return await self._links(RelativeLink.relative_id == relative_id)
+        """The links whose copies this person gets as a relative."""
+        return await self._links(RelativeLink.relative_id == relative_id, RELATIVES)
+
+    # --- the owner's own SMS number -----------------------------------------------------------
+
+    async def own_sms(self, citizen_id: int, recipient_id: int) -> int:
+        """The citizen's own SMS record (its number confirmed by the code sent to it) gets
+        copies of all their reminders: a link with no invitation code, accepted at once. It
+        replaces an earlier own number, and any link of theirs to the same record, so no
+        reminder goes twice to one phone. Returns the link's id."""
+        now = self.clock.now()
+        async with self._sessions() as session, session.begin():
+            await session.execute(delete(RelativeLink).where(
+                RelativeLink.citizen_id == citizen_id,
+                or_(RelativeLink.relation == SELF_SMS, RelativeLink.relative_id == recipient_id)))
+            link = RelativeLink(citizen_id=citizen_id, hearing_id=None, relation=SELF_SMS,
+                                code_hash=None, name=None, created_at=now, expires_at=None,
+                                used_at=now, relative_id=recipient_id)
+            session.add(link)
+            await session.flush()
+            await self._copy_existing(session, link, now)
+            return link.id
 
     # --- either side --------------------------------------------------------------------------
 
@@ -180,9 +211,10 @@ class RelativeLinks:
         accepted = RelativeLink.relative_id.is_not(None)
         async with self._sessions() as session:
             given = await session.scalar(select(func.count()).select_from(RelativeLink).where(
-                RelativeLink.citizen_id == user_id, accepted))
+                RelativeLink.citizen_id == user_id, accepted, RELATIVES))
             received = await session.scalar(select(func.count()).select_from(RelativeLink)
-                                            .where(RelativeLink.relative_id == user_id))
+                                            .where(RelativeLink.relative_id == user_id,
+                                                   RELATIVES))
         return given or 0, received or 0
 
     # --- inside -------------------------------------------------------------------------------
@@ -195,7 +227,7 @@ class RelativeLinks:
                 .outerjoin(Hearing, Hearing.id == RelativeLink.hearing_id)
                 .where(*where).order_by(RelativeLink.id))
             return [Link(link.id, link.citizen_id, link.relative_id, link.hearing_id, link.name,
-                         link.expires_at, link.used_at, channel, starts_at)
+                         link.expires_at, link.used_at, channel, starts_at, link.relation)
                     for link, channel, starts_at in rows]
 
     async def _merge(self, session: AsyncSession, link: Link, relative_id: int) -> int:
@@ -213,7 +245,8 @@ class RelativeLinks:
                 RelativeLink.id.in_([o.id for o in older])))
         return link.id
 
-    async def _copy_existing(self, session: AsyncSession, link: Link, now: datetime) -> None:
+    async def _copy_existing(self, session: AsyncSession, link: Link | RelativeLink,
+                             now: datetime) -> None:
         """Copies of the reminders still to come for the hearings the link covers."""
         query = select(Hearing).where(Hearing.user_id == link.citizen_id,
                                       Hearing.status == "active", Hearing.starts_at > now)

@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 
 from bot.services.content import Content
 from bot.storage.db import SessionFactory
-from bot.storage.models import ExplorerEvent, FollowUp, Handoff, Reminder, User
+from bot.storage.models import ExplorerEvent, FollowUp, Handoff, Reminder, SmsUsage, User
+
+SMS_DAYS = 14  # the dashboard shows the last two weeks of SMS, each part being paid for
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Dashboard:
     first_answer_minutes: float | None  # median, for handoffs that got an answer
     ratings: dict[str, int]
     follow_ups_open: int
+    sms_days: list[tuple[str, int, int]] = field(default_factory=list)  # day, SMS, parts
 
 
 async def read_dashboard(sessions: SessionFactory, content: Content) -> Dashboard:
@@ -59,10 +62,14 @@ async def read_dashboard(sessions: SessionFactory, content: Content) -> Dashboar
             .group_by(Handoff.rating))).all())
         follow_ups = await session.scalar(select(func.count()).select_from(FollowUp).where(
             FollowUp.resolved_at.is_(None)))
+        sms_days = [tuple(row) for row in (await session.execute(
+            select(SmsUsage.day, SmsUsage.messages, SmsUsage.parts)
+            .order_by(SmsUsage.day.desc()).limit(SMS_DAYS))).all()]
     handoffs["answered"] = len(answered)
     waits = [(answer - asked).total_seconds() / 60 for asked, answer in answered]
     return Dashboard(users, _pathways(events, content), reminders, handoffs,
-                     round(median(waits), 1) if waits else None, ratings, follow_ups or 0)
+                     round(median(waits), 1) if waits else None, ratings, follow_ups or 0,
+                     sms_days)
 
 
 def _pathways(events: list, content: Content) -> list[PathwayFigures]:

@@ -27,6 +27,7 @@ from bot.services.enrolment import normalise_code, shown
 from bot.services.explorer.drafts import PDF_MIME
 from bot.services.hearings.book import normalise_case_number
 from bot.services.i18n import LANGUAGES, gettext_for
+from bot.services.personal_data import as_file
 from bot.services.posters import (
     POSTER_KINDS,
     CallCentre,
@@ -37,8 +38,11 @@ from bot.services.posters import (
     render_slip,
     topic_poster,
 )
+from bot.services.relatives import normalise_code as normalise_relative_code
 from bot.services.reminders.delivery import Delivery, DeliveryError
 from bot.services.reminders.service import Pacers
+from bot.services.sms.consent import consent_texts, relative_consent_texts
+from bot.services.sms.phones import mask, normalise_phone
 from bot.staff import audit
 from bot.staff.accounts import StaffAccounts, Throttled
 from bot.staff.dashboard import read_dashboard
@@ -122,6 +126,12 @@ class Console:
         post(f"{PREFIX}/handoffs/{{id:\\d+}}/close", self.close)
         get(f"{PREFIX}/enrol", self.enrol_page)
         post(f"{PREFIX}/enrol", self.enrol)
+        get(f"{PREFIX}/enrol/relative", self.relative_page)
+        post(f"{PREFIX}/enrol/relative", self.enrol_relative)
+        get(f"{PREFIX}/sms", self.sms_page)
+        post(f"{PREFIX}/sms", self.sms_find)
+        post(f"{PREFIX}/sms/{{id:\\d+}}/export", self.sms_export)
+        post(f"{PREFIX}/sms/{{id:\\d+}}/delete", self.sms_delete)
         post(f"{PREFIX}/enrol/slip", self.enrol_slip)
         get(f"{PREFIX}/posters", self.posters)
         get(f"{PREFIX}/posters/{{name:[a-z_.]+}}.pdf", self.poster)
@@ -307,7 +317,12 @@ class Console:
     async def enrol_page(self, request: web.Request, **values: Any) -> web.Response:
         courts = self.content.courts
         return self.render(request, "enrol.html", regions=courts.regions if courts else [],
-                           form=values.pop("form", {}), **values)
+                           form=values.pop("form", {}), sms_on=self.sms is not None,
+                           consent=consent_texts(), **values)
+
+    @property
+    def sms(self):
+        return self.conversation.services.sms
 
     async def enrol(self, request: web.Request) -> web.Response:
         staff = current_staff(request)
@@ -317,6 +332,9 @@ class Console:
         if problem:
             return await self.enrol_page(request, error=problem, form=dict(form))
         language = str(form.get("citizen_language", "ru"))
+        language = language if language in LANGUAGES else "ru"
+        if form.get("by") == "sms":
+            return await self._enrol_by_sms(request, form, hearing, language)
         code, enrolment_id = await self.conversation.services.enrolments.create(
             hearing, language if language in LANGUAGES else "ru", staff.id)
         await audit.record(self.sessions, staff.id, "enrol", f"enrolment {enrolment_id}")
@@ -324,6 +342,110 @@ class Console:
                            links=enrolment_links(self.links, code), hearing=hearing,
                            days=self.settings.enrolment_days)
 
+    async def _enrol_by_sms(self, request: web.Request, form, hearing: dict[str, Any],
+                            language: str) -> web.Response:
+        """The operator read the consent out and the caller agreed: reminders go by SMS from
+        now on, to the number given, with no code to open."""
+        staff = current_staff(request)
+        _ = gettext_for(staff.language)
+        if self.sms is None:
+            problem = _("SMS is not set up (SMS_PROVIDER): give the caller a code instead.")
+            return await self.enrol_page(request, error=problem, form=dict(form))
+        number = normalise_phone(str(form.get("phone", "")))
+        if number is None:
+            return await self.enrol_page(request, form=dict(form), error=_(
+                "The phone number is not valid: a Kazakhstan mobile, e.g. +7 701 123 45 67."))
+        if form.get("consent_read") != "on":
+            return await self.enrol_page(request, form=dict(form), error=_(
+                "Read the consent text to the caller and tick that they agreed."))
+        user_id, hearing_id = await self.sms.enrol(number, language, hearing)
+        await audit.record(self.sessions, staff.id, "sms_consent_read", f"sms person {user_id}")
+        await audit.record(self.sessions, staff.id, "enrol_sms", f"hearing {hearing_id}")
+        return self.render(request, "enrolled_sms.html", phone=mask(number), hearing=hearing)
+
+    # --- a relative without a messenger: copies by SMS ---------------------------------------
+
+    async def relative_page(self, request: web.Request, **values: Any) -> web.Response:
+        return self.render(request, "relative_sms.html", sms_on=self.sms is not None,
+                           consent=relative_consent_texts(), form=values.pop("form", {}),
+                           **values)
+
+    async def enrol_relative(self, request: web.Request) -> web.Response:
+        """A relative called with the citizen's invitation code; the operator read them the
+        consent and they agreed: the invitation is accepted for their number, and copies of
+        the citizen's reminders go there by SMS. Nothing of the citizen's is shown here."""
+        staff = current_staff(request)
+        _ = gettext_for(staff.language)
+        form = await request.post()
+        if self.sms is None:
+            return await self.relative_page(request, form=dict(form), error=_(
+                "SMS is not set up (SMS_PROVIDER): the relative can open the invitation in "
+                "Telegram or WhatsApp."))
+        code = normalise_relative_code(str(form.get("code", "")))
+        if code is None:
+            return await self.relative_page(request, form=dict(form), error=_(
+                "The code has 12 letters and digits, as in the invitation after “rel-”."))
+        number = normalise_phone(str(form.get("phone", "")))
+        if number is None:
+            return await self.relative_page(request, form=dict(form), error=_(
+                "The phone number is not valid: a Kazakhstan mobile, e.g. +7 701 123 45 67."))
+        if form.get("consent_read") != "on":
+            return await self.relative_page(request, form=dict(form), error=_(
+                "Read the consent text to the caller and tick that they agreed."))
+        language = str(form.get("relative_language", "ru"))
+        link = await self.sms.enrol_relative(code, number,
+                                             language if language in LANGUAGES else "ru")
+        if link is None:
+            return await self.relative_page(request, form=dict(form), error=_(
+                "This code does not work: it was used, it is too old, or it was mistyped. Ask "
+                "the citizen for a new invitation."))
+        await audit.record(self.sessions, staff.id, "sms_consent_read",
+                           f"sms person {link.relative_id}")
+        await audit.record(self.sessions, staff.id, "enrol_relative_sms",
+                           f"relative link {link.id}")
+        return self.render(request, "relative_sms_done.html", phone=mask(number),
+                           hearing_at=link.hearing_starts_at)
+
+    # --- SMS recipients: what is kept, on the person's request ----------------------------
+
+    async def sms_page(self, request: web.Request, **values: Any) -> web.Response:
+        return self.render(request, "sms.html", sms_on=self.sms is not None, **values)
+
+    async def sms_find(self, request: web.Request) -> web.Response:
+        staff = current_staff(request)
+        _ = gettext_for(staff.language)
+        form = await request.post()
+        number = normalise_phone(str(form.get("phone", "")))
+        if self.sms is None or number is None:
+            return await self.sms_page(request, error=_(
+                "The phone number is not valid: a Kazakhstan mobile, e.g. +7 701 123 45 67."))
+        user_id = await self.sms.find(number)
+        await audit.record(self.sessions, staff.id, "sms_lookup",
+                           f"sms person {user_id}" if user_id else "not found")
+        found = await self.sms.export(user_id) if user_id else None
+        return await self.sms_page(request, person=found, person_id=user_id,
+                                   phone=mask(number), searched=True)
+
+    async def sms_export(self, request: web.Request) -> web.Response:
+        staff = current_staff(request)
+        user_id = int(request.match_info["id"])
+        document = await self.sms.export(user_id) if self.sms else None
+        if document is None:
+            raise web.HTTPNotFound()
+        await audit.record(self.sessions, staff.id, "sms_export", f"sms person {user_id}")
+        return web.Response(body=as_file(document), content_type="application/json", headers={
+            "Content-Disposition": 'attachment; filename="sms-data.json"',
+            "Cache-Control": "no-store"})
+
+    async def sms_delete(self, request: web.Request) -> web.Response:
+        staff = current_staff(request)
+        _ = gettext_for(staff.language)
+        user_id = int(request.match_info["id"])
+        if self.sms is None or not await self.sms.forget(user_id):
+            raise web.HTTPNotFound()
+        await audit.record(self.sessions, staff.id, "sms_delete", f"sms person {user_id}")
+        return await self.sms_page(request, done=_(
+            "Deleted: the number, its hearings and reminders."))
     async def enrol_slip(self, request: web.Request) -> web.Response:
         """A printed slip for the caller: the code's QR and the code in large letters. The code
         comes back from the page that showed it (it is never stored), and must still work."""
@@ -470,7 +592,8 @@ class Console:
                                           for q, n in p.reached.items()])
                       for p in d.pathways if p.reached],
             reminders=sorted(d.reminders.items()),
-            handoffs=[(statuses.get(k, k), v) for k, v in d.handoffs.items()])
+            handoffs=[(statuses.get(k, k), v) for k, v in d.handoffs.items()],
+            sms_on=self.sms is not None)
 
     async def legal_content(self, request: web.Request) -> web.Response:
         language = current_staff(request).language

@@ -172,18 +172,30 @@ class Reminder(Base):
     # The messenger's id for the message sent (WhatsApp's "wamid…"): a delivery failure it
     # reports later, by webhook, finds its reminder by this.
     message_id: Mapped[str | None] = mapped_column(String(128), index=True)
-    # Empty: the reminder goes to the hearing's owner. Set: it is a copy for the relative of
-    # that link (bot/services/relatives.py), on the relative's own channel and language;
-    # stopping the link deletes its copies.
+    # Empty: the reminder goes to the hearing's owner. Set: it is a copy for the recipient of
+    # that link (`relative_links.relative_id`: a relative, or the owner's own SMS number), on
+    # the recipient's own channel and language; the row's status is that recipient's delivery
+    # alone. Stopping the link deletes its copies.
     link_id: Mapped[int | None] = mapped_column(
         ForeignKey("relative_links.id", ondelete="CASCADE"), index=True)
 
 
+# What a copy link is for (`relative_links.relation`).
+RELATIVE = "relative"  # a relative, on their own Telegram, WhatsApp or SMS
+SELF_SMS = "self_sms"  # the owner's own phone, by SMS, besides the chat
+
+
 class RelativeLink(Base):
-    """A citizen lets one relative get copies of their reminders: for one hearing, or for all
-    of them (`hearing_id` empty). Made as a one-time code, of which only the hash is kept; it
-    is used once (`used_at`) and expires. Once the relative agreed, `relative_id` is set and
-    copies go to them. Deleting either person, or the hearing, deletes the link and its copies.
+    """Someone besides the owner gets copies of the owner's reminders: for one hearing, or for
+    all of them (`hearing_id` empty). This is the only way a reminder row is addressed to
+    another person; `relative_id` is that person (a `users` row on Telegram, WhatsApp or SMS).
+
+    `relation` "relative": made as a one-time code, of which only the hash is kept; it is used
+    once (`used_at`) and expires (`expires_at`). Once the relative agreed (in their messenger,
+    or read out by the call centre for SMS), `relative_id` is set and copies go to them.
+    `relation` "self_sms": the owner's own SMS number, confirmed by the code sent to it; no
+    invitation code (`code_hash` and `expires_at` empty), `relative_id` is the SMS record.
+    Deleting either person, or the hearing, deletes the link and its copies.
     """
 
     __tablename__ = "relative_links"
@@ -193,15 +205,28 @@ class RelativeLink(Base):
                                             index=True)
     hearing_id: Mapped[int | None] = mapped_column(
         ForeignKey("hearings.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    relation: Mapped[str] = mapped_column(String(12), default=RELATIVE,
+                                          server_default=RELATIVE)
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # How the relative will know whose hearing it is ("мама"), as the citizen typed it, or
     # nothing. Encrypted at rest.
     name: Mapped[str | None] = mapped_column(Sealed)
     created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
     used_at: Mapped[datetime | None]
     relative_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class SmsUsage(Base):
+    """SMS the gateway accepted, per day (Kazakhstan's date): how many and how many parts,
+    since each part is paid for. Counts only: no number, no person."""
+
+    __tablename__ = "sms_usage"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    parts: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class FollowUp(Base):

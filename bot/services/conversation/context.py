@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.services.handoffs import HandoffDesk
     from bot.services.hearings.book import HearingBook
     from bot.services.relatives import RelativeLinks
+    from bot.services.sms.people import SmsPeople
     from bot.services.speech import Speech
     from bot.services.stats import Stats
     from bot.services.understanding.classifier import Classifier
@@ -49,6 +50,7 @@ class Services:
     relatives: RelativeLinks | None = None  # copies of reminders for a relative
     metrics: Metrics | None = None  # None: nothing is counted (the content check, tools)
     coordination: Coordination = field(default_factory=Coordination)  # locks, flood, pace
+    sms: SmsPeople | None = None  # None: no SMS provider is configured
     speech: Speech | None = None  # None: 🔊 Listen says listening is not available
     # The classifier still being trained (or read from disk) after the bot started answering.
     classifier_coming: asyncio.Future[Classifier | None] | None = None

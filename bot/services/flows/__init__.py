@@ -15,6 +15,7 @@ from bot.services.flows import (
     onboarding,
     privacy,
     relatives,
+    sms_copies,
     topics,
     typed,
 )
@@ -23,7 +24,8 @@ from bot.services.flows import (
 def build_registry(content: Content) -> Registry:
     registry = Registry()
     for feature in (navigation, onboarding, menu, help_from_people, topics, explorer, guides,
-                    glossary, hearings, hearing_form, typed, privacy, enrolment, relatives):
+                    glossary, hearings, hearing_form, sms_copies, typed, privacy, enrolment,
+                    relatives):
         feature.register(registry)
     topics.register_deep_links(registry, content)
     return registry

@@ -43,6 +43,8 @@ def register(registry: Registry) -> None:
             if owner and ctx.services.relatives else (0, 0)
         family = [Choice("go:relatives", _("👪 Copies for a relative")),
                   *([Choice("go:copies", _("👪 Copies I get"))] if received else [])]
+        if ctx.services.sms is not None:  # SMS copies, where an SMS provider is set up
+            family.append(Choice("go:h_sms", _("📱 SMS copies")))
         copies = "\n\n" + _("👪 Relatives who get copies: {count}.").format(count=given) \
             if given else ""
         if not upcoming:

@@ -10,6 +10,7 @@ from bot.services.conversation.screens import Attachment, Choice
 from bot.services.flows.hearing_form import owner_id
 from bot.services.flows.onboarding import LANGUAGE_NAMES
 from bot.services.personal_data import FILENAME, as_file, export_person
+from bot.services.sms.phones import mask
 
 
 def register(registry: Registry) -> None:
@@ -43,6 +44,11 @@ def register(registry: Registry) -> None:
         if chats:
             kept += "\n" + _("• your chats with call-centre operators ({count}) and what you "
                              "wrote in them").format(count=chats)
+        sms_number = await ctx.services.sms.copy_number(owner) \
+            if owner and ctx.services.sms else None
+        if sms_number:
+            kept += "\n" + _("• your number for SMS copies of reminders: {phone}").format(
+                phone=mask(sms_number))
         given, received = await ctx.services.relatives.counts(owner) \
             if owner and ctx.services.relatives else (0, 0)
         if given:
@@ -56,6 +62,8 @@ def register(registry: Registry) -> None:
         by_phone = ctx.visit.user_id.startswith(ALIAS_PREFIX)
         promise = _("I keep your WhatsApp number: WhatsApp gives no other way to write to you. "
                     "I don't keep your name. The data is used only to answer you.") if by_phone \
+            else _("I don't keep your name. Your phone number is kept only for the SMS copies. "
+                   "The data is used only to answer you.") if sms_number \
             else _("I don't keep your name or phone number. The data is used only to answer "
                    "you.")
         return View(
@@ -94,6 +102,9 @@ def register(registry: Registry) -> None:
         if what != "delete" or not ctx.consented:
             ctx.home()
             return
+        owner = await owner_id(ctx)
+        if owner and ctx.services.sms is not None:
+            await ctx.services.sms.forget_copies_of(owner)  # their SMS number goes too
         await ctx.forget_person()
         ctx.notice(_("Done: your settings, answers, hearings, reminders and chats with operators "
                      "are deleted. I keep nothing about you now."))

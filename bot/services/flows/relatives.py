@@ -216,6 +216,9 @@ def register(registry: Registry) -> None:
         if link is None:
             ctx.go("copies")
             return
+        if link.relative_id and ctx.services.sms is not None:
+            # A relative enrolled by SMS for these copies alone: their number is not kept.
+            await ctx.services.sms.forget_if_unused(link.relative_id)
         ctx.notice(ctx.gettext("🔕 Stopped: no more copies."))
         ctx.go("copies" if link.relative_id == me else "relatives")
 
@@ -270,6 +273,14 @@ def _invitation_text(ctx: Context, invitation: dict) -> str:
         lines.append(f"WhatsApp: https://wa.me/{settings.whatsapp_public_number}"
                      f"?text={quote(command)}")
     lines.append(_("Or send the bot this message: {command}").format(command=command))
+    if ctx.services.sms is not None:  # a relative without a messenger: SMS, by the call centre
+        spoken = "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+        phone = settings.call_centre_phone
+        lines.append(_("No Telegram or WhatsApp? Call the call centre at {phone} and read out "
+                       "the code {code}: the copies will come by SMS.").format(
+            phone=phone, code=spoken) if phone else _(
+            "No Telegram or WhatsApp? Call the court's call centre and read out the code "
+            "{code}: the copies will come by SMS.").format(code=spoken))
     lines.append(_("The link works once, until {date}.").format(**forms(
         "date", format_moment(datetime.fromisoformat(invitation["expires"]), ctx.language),
         ctx.language)))

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.clock import Clock, as_utc
-from bot.services.hearings.copies import recipients
+from bot.services.hearings.copies import copy_links, recipients
 from bot.services.hearings.timing import REMINDER_KINDS, QuietHours, reminder_times
 from bot.storage.db import SessionFactory
 from bot.storage.models import Hearing, Reminder, User
@@ -178,15 +178,17 @@ class HearingBook:
 
     def add_reminders(self, session: AsyncSession, hearing: Hearing, now: datetime,
                       link_id: int | None = None) -> None:
-        """The hearing's reminders still to come, for its owner or (`link_id`) a relative."""
+        """The hearing's reminders still to come, for its owner or (`link_id`) a copy's
+        recipient."""
         for kind, due in reminder_times(hearing.starts_at, hearing.reminders_on, self.quiet, now):
             session.add(Reminder(hearing_id=hearing.id, kind=kind, due_at=due, status="pending",
                                  attempts=0, created_at=now, link_id=link_id))
 
     async def _tell_relatives(self, session: AsyncSession, hearing: Hearing, was: datetime,
                               now: datetime) -> None:
-        """The owner moved the hearing themselves: they know, their relatives are told."""
-        for link_id in (await recipients(session, hearing))[1:]:
+        """The owner moved the hearing themselves: they know, their relatives are told (not
+        the owner's own SMS number: the owner is the one who moved it)."""
+        for link_id in await copy_links(session, hearing, relatives_only=True):
             session.add(Reminder(hearing_id=hearing.id, kind="moved", due_at=now,
                                  status="pending", attempts=0, created_at=now, link_id=link_id,
                                  detail={"was": as_utc(was).isoformat()}))

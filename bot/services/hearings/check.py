@@ -17,9 +17,13 @@ from bot.services.hearings.schedule import CsvSchedule, ScheduleImport
 from bot.services.hearings.timing import NOTICE_KINDS, REMINDER_KINDS
 from bot.services.i18n import LANGUAGES
 from bot.services.reminders.dispatcher import DueReminder
+from bot.services.sms.parts import parts
+from bot.services.sms.texts import MOST_PARTS, compose, court_names
 from bot.storage.models import Hearing
 
 CASE = "2-1234/2026"
+LONG_CASE = "7594-26-00-2/12345"  # an e-court number, as long as they come
+LONG_NAME = "Гульнар апа, Алматыдағы үлкен қызымыз"  # the name a relative sees, nearly 40
 SCHEDULED_CASE = "7194-26-00-2/1501"
 
 
@@ -35,6 +39,7 @@ class HearingWalker:
         for language in LANGUAGES:
             await self._walk_language(language)
             self._reminders(language)
+            self._sms(language)
 
     async def _import_sample(self) -> None:
         starts = self.core.conversation.services.clock.now() + timedelta(days=20)
@@ -131,6 +136,27 @@ class HearingWalker:
                                                                                      True),
                                                    name=f"reminder:{kind}")
                 self.screens[("agreed", language, f"reminder:{kind}:{online}")] = screen
+
+    def _sms(self, language: str) -> None:
+        """Every court's SMS, for every kind, with a room and a long e-court case number, in
+        at most two parts (a court renamed in courts.yaml could push one over)."""
+        content = self.conversation.services.content
+        if content.courts is None:
+            return
+        starts = self.conversation.services.clock.now() + timedelta(days=1)
+        for region in content.courts.regions:
+            for court in region.courts:
+                names = court_names(content, court.id, None, language)
+                for kind in (*REMINDER_KINDS, *NOTICE_KINDS):
+                    # The owner's own, and a relative's copy with the longest name a link has.
+                    for copy, whose in ((False, None), (True, LONG_NAME)):
+                        text = compose(kind, language, case_number=LONG_CASE, starts_at=starts,
+                                       courts=names, room="305", was=starts, copy=copy,
+                                       whose=whose)
+                        if parts(text) > MOST_PARTS:
+                            what = f"{kind}:copy" if copy else kind
+                            self.problems.append(f"sms/{language}/{court.id}/{what}: "
+                                                 f"{parts(text)} parts, at most {MOST_PARTS}")
 
     async def _press(self, language: str, user: str, choice: str,
                      expect: str | None = None) -> Screen:

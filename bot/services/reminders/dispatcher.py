@@ -38,7 +38,7 @@ from bot.services.reminders.delivery import (
 )
 from bot.services.reminders.pacing import Pacer
 from bot.storage.db import SessionFactory
-from bot.storage.models import FollowUp, Hearing, RelativeLink, Reminder, User
+from bot.storage.models import SELF_SMS, FollowUp, Hearing, RelativeLink, Reminder, User
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +69,20 @@ class DueReminder:
     chat_id: str
     language: str
     unreachable: bool
-    # Who it goes to: the hearing's owner, or for a copy (`link_id` set) their relative, who
-    # knows the owner only by the name the owner gave the link (`link_name`, or None).
+    # Who it goes to: the hearing's owner, or for a copy (`link_id` set) the link's recipient:
+    # a relative, who knows the owner only by the name the owner gave the link (`link_name`,
+    # or None), or the owner's own SMS number (`link_relation` "self_sms").
     recipient_id: int = 0
     link_id: int | None = None
     link_name: str | None = None
     read_aloud: bool = False  # the person chose to hear every screen: the reminder as voice too
+    link_relation: str | None = None
 
     @property
     def is_copy(self) -> bool:
-        return self.link_id is not None
+        """A relative's copy, told apart from the owner's own reminder. The owner's own SMS
+        copy is not one: it reads as the owner's reminder."""
+        return self.link_id is not None and self.link_relation != SELF_SMS
 
 
 # The person a reminder row goes to: the relative of its link, else the hearing's owner.
@@ -166,7 +170,8 @@ class ReminderDispatcher:
                 status="claimed", claimed_by=self.instance, lease_until=now + self.settings.lease))
             rows = await session.execute(
                 select(Reminder, Hearing, User.channel, User.channel_user_id, User.language,
-                       User.unreachable_since, User.id, RelativeLink.name, User.read_aloud)
+                       User.unreachable_since, User.id, RelativeLink.name,
+                       RelativeLink.relation, User.read_aloud)
                 .join(Hearing, Hearing.id == Reminder.hearing_id)
                 .outerjoin(RelativeLink, RelativeLink.id == Reminder.link_id)
                 .join(User, User.id == RECIPIENT)
@@ -175,9 +180,9 @@ class ReminderDispatcher:
             return [DueReminder(reminder.id, reminder.kind, reminder.due_at, reminder.attempts,
                                 reminder.detail, hearing, channel, chat_id, language,
                                 unreachable is not None, recipient, reminder.link_id, name,
-                                bool(read_aloud))
+                                link_relation=relation, read_aloud=bool(read_aloud))
                     for reminder, hearing, channel, chat_id, language, unreachable, recipient,
-                    name, read_aloud in rows]
+                    name, relation, read_aloud in rows]
 
     # --- one reminder -------------------------------------------------------------------------
 

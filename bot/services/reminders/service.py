@@ -10,7 +10,7 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -35,7 +35,10 @@ from bot.services.reminders.dispatcher import (
 )
 from bot.services.reminders.pacing import Pacer
 from bot.services.retention import Retention
+from bot.services.sms.texts import sms_screen
 from bot.storage.db import SessionFactory
+
+SMS = "sms"
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +74,11 @@ def build_pacers(settings: Settings, coordination: Coordination | None = None) -
     # WhatsApp counts its own limits: 80 a second per number, about one every 6 s per person.
     whatsapp = coordination.pacer("whatsapp", settings.whatsapp_rate_per_second,
                                   settings.whatsapp_chat_interval_seconds)
+    # SMS: the pace agreed with the provider; a person gets one SMS at a time, a second apart.
+    sms = coordination.pacer("sms", settings.sms_rate_per_second, 1.0)
     return Pacers(coordination.pacer("telegram", settings.reminder_rate_per_second,
                                       settings.reminder_chat_interval_seconds),
-                  {"whatsapp": whatsapp})
+                  {"whatsapp": whatsapp, "sms": sms})
 
 
 def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation: Conversation,
@@ -82,6 +87,8 @@ def build_dispatcher(settings: Settings, sessions: SessionFactory, conversation:
     speech = conversation.services.speech
 
     def compose(item: DueReminder, late: bool) -> Screen | Awaitable[Screen]:
+        if item.channel == SMS:
+            return sms_screen(conversation.services.content, item, clock.now())
         view = copy_view if item.is_copy else reminder_view  # a relative's copy is told apart
         screen = conversation.compose(item.channel, item.chat_id, item.language,
                                       lambda ctx: view(ctx, item, late),
@@ -107,8 +114,10 @@ class ReminderService:
 
     def __init__(self, dispatcher: ReminderDispatcher, book: HearingBook,
                  poll_seconds: float, retention: Retention | None = None,
-                 metrics: Metrics | None = None) -> None:
+                 metrics: Metrics | None = None,
+                 reports: Callable[[], Awaitable[int]] | None = None) -> None:
         self.dispatcher = dispatcher
+        self.reports = reports  # SMS delivery reports, polled after each run
         self.metrics = metrics
         self.book = book
         self.retention = retention
@@ -142,6 +151,8 @@ class ReminderService:
                 return None
             try:
                 report = await self.dispatcher.run_due()
+                if self.reports is not None:
+                    await self.reports()
             except Exception:  # the database may be away for a moment: the next run retries
                 log.exception("sending reminders failed; will try again")
                 return None

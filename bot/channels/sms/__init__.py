@@ -1,0 +1,3 @@
+"""SMS: a channel that only sends (reminders) and hears one word back (STOP)."""
+
+CHANNEL = "sms"

@@ -120,7 +120,7 @@ async def test_a_briefly_locked_database_only_delays_the_answer(
     holder = threading.Thread(target=hold_write_lock,
                               args=(telegram_bot.core.engine.url.database, 1.0, locked))
     holder.start()
-    assert locked.wait(60), "the test never got the write lock"
+    assert await asyncio.to_thread(locked.wait, 60), "the test never got the write lock"
     shown = await citizen.press("💻 Онлайн-услуги суда")  # waits within the busy timeout
     holder.join()
     assert shown.text == S.GUIDES["ru"]
@@ -142,7 +142,7 @@ async def test_a_database_locked_too_long_gets_try_again_and_recovers(
         holder = threading.Thread(target=hold_write_lock,
                                   args=(app.core.engine.url.database, 30, locked, release))
         holder.start()
-        assert locked.wait(60), "the test never got the write lock"
+        assert await asyncio.to_thread(locked.wait, 60), "the test never got the write lock"
         try:
             shown = await citizen.press("💻 Онлайн-услуги суда")
         finally:

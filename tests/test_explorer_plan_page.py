@@ -98,7 +98,7 @@ def test_days_left_match_the_hand_count(start, term, today, by, left) -> None:
     (date(2026, 3, 31), Term(count=1, unit="months"), date(2026, 5, 4),
      "📅 Последний день был 30 апреля 2026 г.: срок прошёл. Сегодня же спросите юриста или "
      "колл-центр суда, что ещё можно сделать.",
-     "📅 Соңғы күн 2026 ж. 30 сәуір болған: мерзім өтіп кетті. Енді не істеуге болатынын бүгін "
+     "📅 Соңғы күн 2026 ж. 30 сәуір еді: мерзім өтіп кетті. Енді не істеуге болатынын бүгін "
      "заңгерден немесе соттың байланыс орталығынан сұраңыз."),
 ])
 def test_the_plan_says_how_many_days_are_left_in_both_languages(start, term, today, ru,
@@ -257,7 +257,7 @@ async def test_the_sources_screen_works_through_the_web_chat(local_chat: BotApp)
                             ("choice", f"ans:{ORDER}/in_time/no"), ("choice", f"plan:{ORDER}")):
             await citizen.send(kind, value)
         await citizen.press("📖 Бұл қайдан алынды")
-        assert citizen.text.startswith("📖 Дереккөздер: Сот бұйрығына қарсылық беру")
+        assert citizen.text.startswith("📖 Бұл қайдан алынды: Сот бұйрығына қарсылық беру")
         assert "22.11.2026 тексерілді" in citizen.text
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from bot.app import BotApp, Core
 from bot.config import Settings
+from tests.fakes.sms import FakeMobizon
 from tests.fakes.telegram import FakeBotAPI
 
 SettingsFactory = Callable[..., Settings]
@@ -110,3 +111,12 @@ async def telegram_bot_with_clock(
     await app.start(polling_timeout=1)
     yield app
     await app.stop()
+
+
+@pytest.fixture
+async def mobizon() -> AsyncIterator[FakeMobizon]:
+    """The fake Mobizon SMS gateway on loopback (tests/fakes/sms.py)."""
+    fake = FakeMobizon()
+    await fake.start()
+    yield fake
+    await fake.stop()

@@ -128,14 +128,6 @@ def test_sms_settings_are_all_or_nothing(monkeypatch) -> None:
 # --- against the fake Mobizon -----------------------------------------------------------------
 
 @pytest.fixture
-async def mobizon() -> AsyncIterator[FakeMobizon]:
-    fake = FakeMobizon()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def sms_bot(mobizon: FakeMobizon, make_settings) -> AsyncIterator[BotApp]:
     app = BotApp(make_settings(**mobizon.settings(), reminder_poll_seconds=0.1,
                                reminder_backoff_seconds=0.05, reminder_quiet_hours="off",

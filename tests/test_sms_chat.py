@@ -37,14 +37,6 @@ class ChatPerson(Person):
 
 
 @pytest.fixture
-async def mobizon() -> AsyncIterator[FakeMobizon]:
-    fake = FakeMobizon()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def app(mobizon: FakeMobizon, make_settings) -> AsyncIterator[BotApp]:
     bot = BotApp(make_settings(**mobizon.settings(), reminder_poll_seconds=0.1,
                                reminder_quiet_hours="off", local_chat="on"))

@@ -23,14 +23,6 @@ TYPED = "8 (701) 987-65-43"
 
 
 @pytest.fixture
-async def mobizon() -> AsyncIterator[FakeMobizon]:
-    fake = FakeMobizon()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def sms_console(mobizon: FakeMobizon, make_settings) -> AsyncIterator[BotApp]:
     app = BotApp(make_settings(**mobizon.settings(), reminder_poll_seconds=0.1,
                                reminder_quiet_hours="off"))

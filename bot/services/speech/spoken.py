@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -95,7 +96,7 @@ def as_number(text: str) -> float | int:
     return float(digits) if "." in digits else int(digits)
 
 
-class Speaker:
+class Speaker(ABC):
     """The spoken forms of one language."""
 
     link = ""
@@ -118,11 +119,13 @@ class Speaker:
         text = re.sub(r"\s+([.,!?;:])", r"\1", text)
         return re.sub(r"\s{2,}", " ", text).strip()
 
+    @abstractmethod
     def rules(self) -> list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]]:
-        raise NotImplementedError
+        """The language's own spoken forms (money, dates, articles), applied in order."""
 
+    @abstractmethod
     def cardinal(self, number: float | int, next_word: str = "", case: str = "n") -> str:
-        raise NotImplementedError
+        """A number in words, agreeing with the word after it and the case asked for."""
 
     def case_before(self, match: re.Match[str]) -> str:
         """The grammatical case the word before a number asks for ("n" where none)."""
